@@ -1,0 +1,114 @@
+import yargs, { type Argv } from 'yargs';
+import type { Protocol } from '../report/result.js';
+import { KNOWN_PROTOCOLS } from '../script/protocols.js';
+import { ToolError, UsageError, describeError } from './errors.js';
+import { CONNECTION_OPTIONS, VARIABLE_OPTIONS, collectVars } from './options.js';
+import { packageVersion } from './paths.js';
+
+const EPILOGUE = `Exit codes: 0 all cases passed (or were skipped), 1 the server failed a case, 2 usage error, unreachable target, or the tool could not run.
+Docs: README.md and suites/README.md (the transcript language).`;
+
+/**
+ * Parses argv and runs one subcommand. Subcommand modules are imported lazily so `--help` and
+ * `list` don't load the network or report code. Returns the exit code; never throws.
+ */
+export async function main(argv: readonly string[]): Promise<number> {
+  let exitCode = 0;
+  const debug = argv.includes('--debug');
+  const cli = yargs([...argv])
+    .scriptName('mailconform')
+    .usage('$0 <command> [options]\n\nConformance testing for SMTP, POP3 and IMAP servers: RFC-cited transcript suites,\nstrict reference clients, TAP on stdout, JUnit for CI.')
+    .command(
+      'run <protocol>',
+      'run the conformance suites of one protocol against a server',
+      (y: Argv) =>
+        y
+          .positional('protocol', { choices: KNOWN_PROTOCOLS, describe: 'which protocol the server speaks' })
+          .options(CONNECTION_OPTIONS)
+          .options(VARIABLE_OPTIONS)
+          .option('junit', { type: 'string', describe: 'also write a JUnit XML report to this file' })
+          .option('tap', { type: 'string', describe: 'also save the TAP stream to this file (for `mailconform report`)' })
+          .option('only', { type: 'string', array: true, default: [], describe: 'run only cases whose id contains this text or matches this *-pattern (repeatable)' })
+          .option('shard', { type: 'string', describe: 'run shard i of n (e.g. 2/4): n processes with 1/n…n/n run every case exactly once' })
+          .option('suites', { type: 'string', describe: 'suites directory (default: the suites shipped with mailconform)' })
+          .option('fixtures', { type: 'string', describe: 'fixtures directory (default: the fixtures shipped with mailconform)' })
+          .example('$0 run smtp --host 127.0.0.1 --port 25 --junit reports/smtp.xml', 'all SMTP cases; TAP on stdout, JUnit in reports/')
+          .example('$0 run smtp --host mx.example.test --rcpt postmaster@example.test', 'also run the delivery cases, sending test mail to that mailbox'),
+      async (args) => {
+        const { runCommand } = await import('./commands/run.js');
+        exitCode = await runCommand({
+          protocol: args.protocol as Protocol,
+          host: args.host as string,
+          port: args.port,
+          junit: args.junit,
+          tap: args.tap,
+          suites: args.suites,
+          fixtures: args.fixtures,
+          only: args.only.map(String),
+          shard: args.shard,
+          connectTimeout: args['connect-timeout'],
+          timeout: args.timeout,
+          maxLine: args['max-line'],
+          vars: collectVars(args),
+          color: process.stderr.isTTY === true,
+        });
+      },
+    )
+    .command(
+      'list [protocol]',
+      'list the cases with their RFC sections and requirement levels',
+      (y: Argv) =>
+        y
+          .positional('protocol', { choices: KNOWN_PROTOCOLS, describe: 'only this protocol' })
+          .option('suites', { type: 'string', describe: 'suites directory' })
+          .option('json', { type: 'boolean', default: false, describe: 'print JSON' }),
+      async (args) => {
+        const { listCommand } = await import('./commands/list.js');
+        exitCode = await listCommand({ protocol: args.protocol as Protocol | undefined, suites: args.suites, json: args.json });
+      },
+    )
+    .command(
+      'lint',
+      'parse every suite file and report errors as file:line',
+      (y: Argv) => y.option('suites', { type: 'string', describe: 'suites directory' }),
+      async (args) => {
+        const { lintCommand } = await import('./commands/lint.js');
+        exitCode = await lintCommand({ suites: args.suites });
+      },
+    )
+    .command(
+      'report <tap>',
+      'turn a saved TAP stream back into JUnit XML (TAP is the record of a run)',
+      (y: Argv) =>
+        y
+          .positional('tap', { type: 'string', demandOption: true, describe: 'TAP file written with --tap' })
+          .option('junit', { type: 'string', describe: 'write JUnit XML to this file' })
+          .example('$0 report reports/smtp.tap --junit reports/smtp.xml', ''),
+      async (args) => {
+        const { reportCommand } = await import('./commands/report.js');
+        exitCode = await reportCommand({ tap: args.tap, junit: args.junit, color: process.stderr.isTTY === true });
+      },
+    )
+    .option('debug', { type: 'boolean', describe: 'print stack traces of internal errors' })
+    .demandCommand(1, 'name a command: run, list, lint or report')
+    .strict()
+    .recommendCommands()
+    .epilogue(EPILOGUE)
+    .version(packageVersion())
+    .help()
+    .wrap(Math.min(110, process.stdout.columns ?? 110))
+    .exitProcess(false)
+    .fail((message: string | undefined, err: Error | undefined) => {
+      throw err ?? new UsageError(message ?? 'invalid arguments');
+    });
+
+  try {
+    await cli.parseAsync();
+    return exitCode;
+  } catch (err) {
+    const hint = err instanceof UsageError ? ' (see mailconform --help)' : '';
+    process.stderr.write(`mailconform: ${describeError(err)}${hint}\n`);
+    if (debug && err instanceof Error && !(err instanceof UsageError) && !(err instanceof ToolError)) process.stderr.write(`${err.stack}\n`);
+    return 2;
+  }
+}

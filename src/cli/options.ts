@@ -1,0 +1,39 @@
+import type { Options } from 'yargs';
+import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_LINE_LENGTH, DEFAULT_READ_TIMEOUT_MS } from '../transport/connection.js';
+import { UsageError } from './errors.js';
+
+/** Where the target is and how long to wait for it; shared by every command that talks to a server. */
+export const CONNECTION_OPTIONS = {
+  host: { type: 'string', demandOption: true, describe: 'server host name or address' },
+  port: { type: 'number', describe: 'server port (default: the protocol\'s, e.g. 25 for SMTP)' },
+  'connect-timeout': { type: 'number', default: DEFAULT_CONNECT_TIMEOUT_MS, describe: 'ms to wait for the TCP connection' },
+  timeout: { type: 'number', default: DEFAULT_READ_TIMEOUT_MS, describe: 'ms to wait for each server line before the case fails' },
+  'max-line': { type: 'number', default: DEFAULT_MAX_LINE_LENGTH, describe: 'longest server line (bytes) the tool will buffer' },
+} as const satisfies Record<string, Options>;
+
+/** Values the transcripts use as ${name}. */
+export const VARIABLE_OPTIONS = {
+  rcpt: { type: 'string', describe: 'a mailbox that may receive test mail (${rcpt}); delivery cases are skipped without it' },
+  rcpt2: { type: 'string', describe: 'a second such mailbox (${rcpt2}), for multi-recipient cases' },
+  domain: { type: 'string', describe: 'a mail domain the server accepts (${domain}; default: the domain of --rcpt, else the greeting\'s host name)' },
+  from: { type: 'string', describe: 'envelope sender (${from}; default mailconform@<client>)' },
+  client: { type: 'string', describe: 'the name the tool gives in EHLO/HELO (${client}; default client.mailconform.test)' },
+  var: { type: 'string', array: true, default: [], describe: 'any other transcript variable, as name=value (repeatable)' },
+} as const satisfies Record<string, Options>;
+
+type VariableArgs = { readonly [K in Exclude<keyof typeof VARIABLE_OPTIONS, 'var'>]?: string } & { readonly var: readonly (string | number)[] };
+
+/** Named variable flags plus --var name=value pairs, as transcript bindings. */
+export function collectVars(args: VariableArgs): Map<string, string> {
+  const vars = new Map<string, string>();
+  for (const entry of args.var.map(String)) {
+    const eq = entry.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--var takes name=value, got "${entry}"`);
+    vars.set(entry.slice(0, eq), entry.slice(eq + 1));
+  }
+  for (const name of ['rcpt', 'rcpt2', 'domain', 'from', 'client'] as const) {
+    const value = args[name];
+    if (value !== undefined) vars.set(name, value);
+  }
+  return vars;
+}

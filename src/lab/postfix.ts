@@ -1,0 +1,306 @@
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { chmod, chown, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from './free-port.js';
+import { describeResult, pidAlive, runCommand, sleep, sleepSync, waitForGreeting, waitForPidExit } from './process-util.js';
+
+export interface LabMailbox { readonly user: string; readonly address: string; readonly maildir: string; }
+export interface DeliveredMessage { readonly file: string; readonly bytes: Buffer; }
+export interface PostfixLab {
+  readonly host: string;
+  readonly port: number;
+  readonly domain: string;
+  readonly hostname: string;
+  readonly mailboxes: readonly LabMailbox[];
+  readonly dir: string;
+  /** Pid of this instance's master daemon (for diagnostics and tests of stop()). */
+  readonly masterPid: number;
+  /** Messages delivered to a user's Maildir (new/ and cur/), oldest first. */
+  readDelivered(user: string): Promise<DeliveredMessage[]>;
+  /** Polls (bounded by timeoutMs, default 10 s) until a delivered message satisfies the predicate; rejects with a clear Error on timeout. */
+  waitForDelivery(user: string, predicate: (m: DeliveredMessage) => boolean, timeoutMs?: number): Promise<DeliveredMessage>;
+  /** The tail of the instance's maillog, for diagnostics. */
+  logTail(lines?: number): Promise<string>;
+  /** Idempotent; stops only this instance's master, removes the temp dir unless KEEP_LAB_DIR=1. */
+  stop(): Promise<void>;
+}
+export interface PostfixLabOptions { domain?: string; users?: readonly string[]; port?: number; }
+
+const HOST = '127.0.0.1';
+const POSTFIX = '/usr/sbin/postfix';
+const START_TIMEOUT_MS = 20_000;
+const STOP_TIMEOUT_MS = 10_000;
+
+/** Why Postfix can't be started here, or undefined if it can. One line, says what to install. */
+export function postfixUnavailableReason(): string | undefined {
+  if (process.platform !== 'linux') return `the Postfix lab needs Linux (this is ${process.platform})`;
+  if (!existsSync(POSTFIX)) return `Postfix is not installed (${POSTFIX} missing): install the Debian package postfix, e.g. sudo bash scripts/install-servers.sh`;
+  if (process.getuid?.() !== 0) return 'the Postfix lab must run as root (postfix start needs it); Postfix itself is installed';
+  return undefined;
+}
+
+/** One live instance, as the process-exit hook needs it (plain data, no async). */
+interface LiveEntry { readonly dir: string; readonly queue: string; pid: number | undefined; }
+const live = new Set<LiveEntry>();
+let exitHooked = false;
+
+const keepDir = (): boolean => process.env['KEEP_LAB_DIR'] === '1';
+
+/** True if pid is the master of the instance whose queue is `queue` (guards against pid reuse). */
+function isOurMaster(pid: number, queue: string): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(`queue_directory=${queue}`);
+  } catch {
+    return pidAlive(pid); // no /proc: trust the pid file
+  }
+}
+
+function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    // Already gone.
+  }
+}
+
+/** Last-resort cleanup when the test process exits without stopping its labs: synchronous only. */
+function stopAllSync(): void {
+  const ours = [...live].flatMap((e) => (e.pid !== undefined && pidAlive(e.pid) && isOurMaster(e.pid, e.queue) ? [e.pid] : []));
+  for (const pid of ours) signal(pid, 'SIGTERM');
+  const deadline = Date.now() + 3000;
+  while (ours.some(pidAlive) && Date.now() < deadline) sleepSync(50);
+  for (const pid of ours.filter(pidAlive)) signal(-pid, 'SIGKILL'); // master is its own process group leader
+  if (!keepDir()) for (const e of live) rmSync(e.dir, { recursive: true, force: true });
+  live.clear();
+}
+
+function hookExit(): void {
+  if (exitHooked) return;
+  exitHooked = true;
+  process.on('exit', stopAllSync);
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => {
+      stopAllSync();
+      process.kill(process.pid, sig); // our listener is gone now, so this takes the default action
+    });
+  }
+}
+
+async function readMasterPid(queue: string): Promise<number | undefined> {
+  try {
+    const pid = Number.parseInt((await readFile(join(queue, 'pid', 'master.pid'), 'utf8')).trim(), 10);
+    return Number.isInteger(pid) && pid > 1 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function stopEntry(entry: LiveEntry): Promise<void> {
+  const pid = entry.pid ?? (await readMasterPid(entry.queue));
+  if (pid !== undefined && pidAlive(pid) && isOurMaster(pid, entry.queue)) {
+    signal(pid, 'SIGTERM'); // what `postfix stop` does, minus its unreliable wait
+    if (!(await waitForPidExit(pid, STOP_TIMEOUT_MS))) {
+      signal(-pid, 'SIGKILL');
+      if (!(await waitForPidExit(pid, 3000))) throw new Error(`Postfix master ${pid} (${entry.dir}) would not die`);
+    }
+  }
+  live.delete(entry);
+  if (!keepDir()) await rm(entry.dir, { recursive: true, force: true });
+}
+
+async function tailFile(file: string, lines: number): Promise<string> {
+  try {
+    const all = (await readFile(file, 'utf8')).split('\n');
+    if (all.at(-1) === '') all.pop();
+    return all.slice(-lines).join('\n');
+  } catch (e) {
+    return `(no log: ${(e as Error).message})`;
+  }
+}
+
+/** uid/gid of system accounts, via NSS (getent) rather than parsing /etc/passwd. */
+async function accountIds(names: readonly string[]): Promise<Map<string, { uid: number; gid: number }>> {
+  const r = await runCommand('getent', ['passwd', ...names], { timeoutMs: 5000 });
+  const ids = new Map<string, { uid: number; gid: number }>();
+  for (const line of r.stdout.split('\n')) {
+    const [name, , uid, gid] = line.split(':');
+    if (name && uid && gid) ids.set(name, { uid: Number(uid), gid: Number(gid) });
+  }
+  for (const n of names) if (!ids.has(n)) throw new Error(`system account ${n} not found (is the postfix package installed?)`);
+  return ids;
+}
+
+function mainCf(p: { queue: string; data: string; logDir: string; etc: string; domain: string; hostname: string }): string {
+  return `# Private lab instance; everything not set here is Postfix's built-in default.
+compatibility_level = 3.6
+queue_directory = ${p.queue}
+data_directory = ${p.data}
+maillog_file = ${p.logDir}/maillog
+maillog_file_prefixes = ${p.logDir}
+myhostname = ${p.hostname}
+mydomain = ${p.domain}
+myorigin = $mydomain
+mydestination = $mydomain
+inet_interfaces = ${HOST}
+inet_protocols = ipv4
+mynetworks = ${HOST}/32
+# No relaying at all, not even for mynetworks (the test client is on loopback).
+relay_domains =
+smtpd_relay_restrictions = reject_unauth_destination
+default_transport = error:no delivery outside ${p.domain} in this lab
+relay_transport = error:no relay in this lab
+smtp_dns_support_level = disabled
+smtpd_peername_lookup = no
+# Only the lab's users exist: no passwd lookups, no system mailboxes.
+alias_maps = texthash:${p.etc}/aliases
+alias_database =
+local_recipient_maps = $alias_maps
+`;
+}
+
+function masterCf(port: number): string {
+  // Debian's stock services, unchrooted (the chroot would lack our temp paths), plus postlog for maillog_file.
+  return [
+    `${HOST}:${port} inet n - n - - smtpd`,
+    'pickup unix n - n 60 1 pickup',
+    'cleanup unix n - n - 0 cleanup',
+    'qmgr unix n - n 300 1 qmgr',
+    'rewrite unix - - n - - trivial-rewrite',
+    'bounce unix - - n - 0 bounce',
+    'defer unix - - n - 0 bounce',
+    'trace unix - - n - 0 bounce',
+    'verify unix - - n - 1 verify',
+    'flush unix n - n 1000? 0 flush',
+    'proxymap unix - - n - - proxymap',
+    'proxywrite unix - - n - 1 proxymap',
+    'showq unix n - n - - showq',
+    'error unix - - n - - error',
+    'retry unix - - n - - error',
+    'discard unix - - n - - discard',
+    'local unix - n n - - local',
+    'anvil unix - - n - 1 anvil',
+    'scache unix - - n - 1 scache',
+    'postlog unix-dgram n - n - 1 postlogd',
+    '',
+  ].join('\n');
+}
+
+class Lab implements PostfixLab {
+  readonly host = HOST;
+  private stopping: Promise<void> | undefined;
+
+  constructor(
+    readonly port: number,
+    readonly domain: string,
+    readonly hostname: string,
+    readonly mailboxes: readonly LabMailbox[],
+    readonly dir: string,
+    readonly masterPid: number,
+    private readonly entry: LiveEntry,
+  ) {}
+
+  private mailbox(user: string): LabMailbox {
+    const box = this.mailboxes.find((m) => m.user === user);
+    if (!box) throw new Error(`no lab mailbox for ${JSON.stringify(user)} (have ${this.mailboxes.map((m) => m.user).join(', ')})`);
+    return box;
+  }
+
+  async readDelivered(user: string): Promise<DeliveredMessage[]> {
+    const { maildir } = this.mailbox(user);
+    const found: { file: string; bytes: Buffer; mtime: number; name: string }[] = [];
+    for (const sub of ['new', 'cur']) {
+      for (const name of await readdir(join(maildir, sub)).catch(() => [] as string[])) {
+        if (name.startsWith('.')) continue;
+        const file = join(maildir, sub, name);
+        try {
+          const [st, bytes] = await Promise.all([stat(file), readFile(file)]);
+          found.push({ file, bytes, mtime: st.mtimeMs, name });
+        } catch {
+          // Moved new/ -> cur/ by a reader between readdir and read; the next poll sees it.
+        }
+      }
+    }
+    found.sort((a, b) => a.mtime - b.mtime || a.name.localeCompare(b.name));
+    return found.map(({ file, bytes }) => ({ file, bytes }));
+  }
+
+  async waitForDelivery(user: string, predicate: (m: DeliveredMessage) => boolean, timeoutMs = 10_000): Promise<DeliveredMessage> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const messages = await this.readDelivered(user);
+      const hit = messages.find(predicate);
+      if (hit) return hit;
+      if (Date.now() >= deadline) {
+        throw new Error(
+          `no message matching the predicate was delivered to ${user} within ${timeoutMs} ms ` +
+            `(${messages.length} delivered); maillog tail:\n${await this.logTail(20)}`,
+        );
+      }
+      await sleep(100);
+    }
+  }
+
+  logTail(lines = 50): Promise<string> {
+    return tailFile(join(this.dir, 'log', 'maillog'), lines);
+  }
+
+  stop(): Promise<void> {
+    this.stopping ??= stopEntry(this.entry);
+    return this.stopping;
+  }
+}
+
+/** Starts a private Postfix on 127.0.0.1; see PostfixLab. Requires root and the postfix package. */
+export async function startPostfix(options: PostfixLabOptions = {}): Promise<PostfixLab> {
+  const reason = postfixUnavailableReason();
+  if (reason) throw new Error(reason);
+  const domain = options.domain ?? 'example.test';
+  const users = options.users ?? ['alice', 'bob'];
+  if (!/^[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?$/i.test(domain)) throw new Error(`bad lab domain ${JSON.stringify(domain)}`);
+  if (users.length === 0 || new Set(users).size !== users.length) throw new Error('lab users must be non-empty and distinct');
+  for (const u of users) if (!/^[a-z0-9][a-z0-9._-]*$/i.test(u)) throw new Error(`bad lab user ${JSON.stringify(u)}`);
+  const hostname = `mail.${domain}`;
+  const port = options.port ?? (await freePort(HOST));
+  const ids = await accountIds(['postfix', 'nobody']);
+
+  const dir = await mkdtemp(join(tmpdir(), 'mailconform-postfix-'));
+  const [etc, queue, data, logDir, mail] = ['etc', 'queue', 'data', 'log', 'mail'].map((d) => join(dir, d)) as [string, string, string, string, string];
+  const entry: LiveEntry = { dir, queue, pid: undefined };
+  live.add(entry);
+  hookExit();
+  const mailboxes = users.map((user) => ({ user, address: `${user}@${domain}`, maildir: join(mail, user) }));
+  try {
+    await chmod(dir, 0o755); // postfix and nobody must traverse it
+    for (const d of [etc, queue, logDir, mail]) await mkdir(d, { mode: 0o755 });
+    await mkdir(data, { mode: 0o700 });
+    const pf = ids.get('postfix');
+    if (pf) await chown(data, pf.uid, pf.gid);
+    // Deliveries from a root-owned alias table run as default_privs (nobody).
+    const nobody = ids.get('nobody');
+    for (const box of mailboxes) {
+      for (const sub of ['', 'tmp', 'new', 'cur']) {
+        await mkdir(join(box.maildir, sub), { recursive: true, mode: 0o700 });
+        if (nobody) await chown(join(box.maildir, sub), nobody.uid, nobody.gid);
+      }
+    }
+    // Trailing slash = Maildir delivery. RFC 5321 §4.5.1: postmaster must be deliverable.
+    const aliases = mailboxes.map((b) => `${b.user} ${b.maildir}/`);
+    if (!users.includes('postmaster')) aliases.push(`postmaster ${mailboxes[0]?.maildir ?? ''}/`);
+    await writeFile(join(etc, 'aliases'), `${aliases.join('\n')}\n`);
+    await writeFile(join(etc, 'main.cf'), mainCf({ queue, data, logDir, etc, domain, hostname }));
+    await writeFile(join(etc, 'master.cf'), masterCf(port));
+
+    const r = await runCommand(POSTFIX, ['-c', etc, 'start'], { timeoutMs: START_TIMEOUT_MS });
+    entry.pid = await readMasterPid(queue);
+    if (r.code !== 0) throw new Error(describeResult('postfix start', r));
+    if (entry.pid === undefined) throw new Error('postfix start wrote no master.pid');
+    await waitForGreeting(HOST, port, START_TIMEOUT_MS);
+    return new Lab(port, domain, hostname, mailboxes, dir, entry.pid, entry);
+  } catch (e) {
+    const tail = await tailFile(join(logDir, 'maillog'), 30);
+    await stopEntry(entry).catch(() => undefined);
+    const where = keepDir() ? `kept in ${dir}` : `${dir}, removed`;
+    throw new Error(`Postfix lab failed to start on ${HOST}:${port}: ${(e as Error).message}\n--- maillog tail (${where}) ---\n${tail}`, { cause: e });
+  }
+}

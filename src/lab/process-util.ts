@@ -1,0 +1,165 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
+
+export interface CommandResult {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly timedOut: boolean;
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Blocking sleep, for `process.on('exit')` handlers where nothing asynchronous runs. */
+export function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * Runs a command without a shell, bounded by timeoutMs (then SIGKILL). Resolves on exit even if a
+ * daemonised grandchild keeps the output pipes open (we stop waiting for them after a short grace).
+ */
+export function runCommand(
+  file: string,
+  args: readonly string[],
+  options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+): Promise<CommandResult> {
+  const timeoutMs = options.timeoutMs ?? 20_000;
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let timedOut = false;
+    let settled = false;
+    let exitCode: number | null = null;
+    let exitSignal: NodeJS.Signals | null = null;
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    let grace: NodeJS.Timeout | undefined;
+    const finish = (): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (grace) clearTimeout(grace);
+      child.stdout.destroy();
+      child.stderr.destroy();
+      resolve({
+        code: exitCode,
+        signal: exitSignal,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        timedOut,
+      });
+    };
+    child.once('error', (e) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.once('exit', (code, signal) => {
+      exitCode = code;
+      exitSignal = signal;
+      grace = setTimeout(finish, 1000);
+    });
+    child.once('close', finish);
+  });
+}
+
+/** Describes a failed CommandResult in one paragraph, for error messages. */
+export function describeResult(what: string, r: CommandResult): string {
+  const how = r.timedOut ? 'timed out' : r.signal ? `died of ${r.signal}` : `exited ${String(r.code)}`;
+  const output = `${r.stdout}${r.stderr}`.trim();
+  return `${what} ${how}${output ? `: ${output}` : ''}`;
+}
+
+/** True while `pid` exists and is not a zombie (an unreaped corpse must count as gone). */
+export function pidAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    // No /proc entry (or no /proc at all): fall back to signal 0.
+  }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Polls until `pid` is gone; resolves true if it went within timeoutMs. */
+export async function waitForPidExit(pid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (pidAlive(pid)) {
+    if (Date.now() >= deadline) return false;
+    await sleep(50);
+  }
+  return true;
+}
+
+/** Connects once and reads a complete (possibly multi-line) reply, bounded by timeoutMs. */
+function readGreetingOnce(host: string, port: number, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host, port });
+    let text = '';
+    let settled = false;
+    const done = (e: Error | undefined, greeting?: string): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.removeAllListeners('data');
+      if (e) {
+        socket.destroy();
+        reject(e);
+        return;
+      }
+      // Say goodbye politely so the server does not log a lost connection.
+      socket.on('error', () => undefined);
+      socket.end('QUIT\r\n');
+      setTimeout(() => socket.destroy(), 1000).unref();
+      resolve(greeting ?? '');
+    };
+    const timer = setTimeout(() => done(new Error(`no greeting within ${timeoutMs} ms`)), timeoutMs);
+    socket.once('error', (e) => done(e));
+    socket.once('close', () => done(new Error(`connection closed before a greeting (got ${JSON.stringify(text)})`)));
+    socket.on('data', (b: Buffer) => {
+      text += b.toString('latin1');
+      const lines = text.split('\r\n');
+      const last = lines.slice(0, -1).find((l) => /^\d{3}(?: |$)/.test(l));
+      if (last !== undefined) done(undefined, text.slice(0, text.indexOf(last) + last.length));
+    });
+  });
+}
+
+/**
+ * Waits until host:port answers with a `220` greeting (RFC 5321 §4.2 / §3.1), retrying refused
+ * connections until timeoutMs. Resolves with the greeting text; rejects on timeout or a non-220 greeting.
+ */
+export async function waitForGreeting(host: string, port: number, timeoutMs: number): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError = 'no attempt made';
+  while (Date.now() < deadline) {
+    try {
+      const greeting = await readGreetingOnce(host, port, Math.max(100, Math.min(5000, deadline - Date.now())));
+      if (!greeting.startsWith('220')) throw new Error(`unexpected greeting ${JSON.stringify(greeting)}`);
+      return greeting;
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      lastError = err.message;
+      if (err.message.startsWith('unexpected greeting')) throw err;
+    }
+    await sleep(100);
+  }
+  throw new Error(`${host}:${port} gave no 220 greeting within ${timeoutMs} ms (last: ${lastError})`);
+}

@@ -1,0 +1,92 @@
+import type { Violation } from '../shared/violation.js';
+import type { FramedLine } from '../../transport/framed-line.js';
+import { parseEhloReply, type SmtpEhloReply } from './parse-ehlo.js';
+import { checkGreeting } from './parse-greeting.js';
+import type { SmtpReplyLine } from './parse-reply-line.js';
+import { SmtpReplyAssembler, type SmtpReply } from './reply-assembler.js';
+import { SmtpState, nextSmtpState } from './session-state.js';
+
+/** One received line as the conversation saw it; `reply` is set on the line that completes a reply. */
+export interface SmtpLineEvent {
+  readonly framed: FramedLine;
+  readonly parsed: SmtpReplyLine;
+  /** Violations found when this line arrived (a reply's checks are reported on its final line). */
+  readonly violations: readonly Violation[];
+  readonly reply?: SmtpReply;
+}
+
+/** Marks the reply owed for opening the connection. */
+const GREETING = '<greeting>';
+
+/**
+ * Follows one SMTP connection from the client's side: which replies are owed and to which
+ * command, the session state (§4.1.4 order), message-content mode after DATA, and every
+ * grammar check on the server's replies. It does no I/O, so the reference client and the
+ * transcript engine share it.
+ */
+export class SmtpConversation {
+  state: SmtpState = SmtpState.Greeting;
+  /** The last EHLO reply, parsed. */
+  ehlo: SmtpEhloReply | undefined;
+  /** Verbs sent whose replies have not completed, oldest first (several when pipelining). */
+  private readonly owed: string[] = [GREETING];
+  private readonly assembler = new SmtpReplyAssembler();
+  /** After DATA: client lines are message content until the lone "." (§4.1.1.4). */
+  private inContent = false;
+  private unsentTail = '';
+
+  onSend(bytes: Buffer): void {
+    const text = this.unsentTail + bytes.toString('latin1');
+    const lines = text.split('\n');
+    this.unsentTail = lines.pop() ?? '';
+    for (const raw of lines) this.onClientLine(raw.endsWith('\r') ? raw.slice(0, -1) : raw);
+  }
+
+  onLine(framed: FramedLine): SmtpLineEvent {
+    const reply = this.assembler.push(framed);
+    const parsed = reply ? reply.lines.at(-1)! : this.peekLastLine(framed);
+    if (!reply) return { framed, parsed, violations: [] };
+    return { framed, parsed, violations: this.onReply(reply), reply };
+  }
+
+  awaitingLines(): boolean {
+    return this.owed.length > 0;
+  }
+
+  describeState(): string {
+    return this.state;
+  }
+
+  private onClientLine(line: string): void {
+    if (this.inContent) {
+      if (line === '.') {
+        this.inContent = false;
+        this.owed.push('.');
+      }
+      return;
+    }
+    const verb = (/^[A-Za-z]+/.exec(line)?.[0] ?? line).toUpperCase();
+    this.owed.push(verb);
+    // Clients send content only after 354; when pipelined (RFC 2920 §3.1) it follows DATA directly.
+    if (verb === 'DATA' && line.length === 4) this.inContent = true;
+  }
+
+  private onReply(reply: SmtpReply): Violation[] {
+    const verb = this.owed.shift();
+    const violations = [...reply.violations];
+    if (verb === GREETING) violations.push(...checkGreeting(reply));
+    if (verb === 'EHLO') {
+      this.ehlo = parseEhloReply(reply);
+      violations.push(...this.ehlo.violations);
+    }
+    if (verb === 'DATA' && reply.code !== 354) this.inContent = false;
+    if (verb !== undefined && verb !== GREETING) this.state = nextSmtpState(this.state, verb, reply.code);
+    else if (reply.code === 421 || reply.code === 554) this.state = SmtpState.Closed;
+    return violations;
+  }
+
+  /** A continuation line's own parse, for matching before its reply is complete. */
+  private peekLastLine(framed: FramedLine): SmtpReplyLine {
+    return this.assembler.lastLine ?? { code: undefined, codeText: '', separator: '', isFinal: false, text: '', raw: framed };
+  }
+}

@@ -1,0 +1,52 @@
+import type { FramedLine } from '../transport/framed-line.js';
+import type { Violation } from '../protocol/shared/violation.js';
+import type { Protocol } from '../report/result.js';
+import type { Bindings } from './text-pattern.js';
+
+/**
+ * What a protocol plugs into the protocol-agnostic transcript engine: how `S:` lines are read as
+ * patterns, how received lines are parsed and checked, and when the server still owes lines.
+ * `P` is the protocol's parsed view of one server line (e.g. an SMTP reply line).
+ */
+export interface ProtocolAdapter<P> {
+  readonly protocol: Protocol;
+  /** Suite files of this protocol end with this, e.g. ".smtp". */
+  readonly fileExtension: string;
+  /** Compiles the text after `S:` into a matcher, or says why it can't. */
+  compileMatcher(text: string): LineMatcher<P> | { readonly error: string };
+  /** A fresh per-connection tracker: parses and checks every received line. */
+  createTracker(): SessionTracker<P>;
+  /** Bytes that send a fixture message in this protocol's framing (SMTP: the dot-stuffed DATA body). */
+  encodeFixture(message: Buffer): Buffer;
+}
+
+export type MatchOutcome =
+  | { readonly ok: true; readonly captures: ReadonlyMap<string, string> }
+  | { readonly ok: false; readonly mismatch: string };
+
+export interface LineMatcher<P> {
+  /** The pattern as written, for "expected" in failures. */
+  readonly source: string;
+  /** Variables the pattern captures or refers to. */
+  readonly variables: readonly string[];
+  match(line: P, bindings: Bindings): MatchOutcome;
+}
+
+export interface ParsedLine<P> {
+  readonly framed: FramedLine;
+  readonly parsed: P;
+  readonly violations: readonly Violation[];
+}
+
+/**
+ * Follows one connection the way the protocol's reference client would: it sees every byte sent and
+ * every line received, parses and checks each line, and knows whether a reply is still owed.
+ */
+export interface SessionTracker<P> {
+  onSend(bytes: Buffer): void;
+  onLine(line: FramedLine): ParsedLine<P>;
+  /** True while the server owes lines: a reply to a sent command, or the rest of a multi-line reply. */
+  awaitingLines(): boolean;
+  /** Protocol session state for diagnostics, e.g. "RCPT". */
+  describeState(): string;
+}

@@ -1,0 +1,362 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { escapeBytes } from '../protocol/shared/bytes.js';
+import { formatRef } from '../protocol/shared/rfc.js';
+import type { Violation } from '../protocol/shared/violation.js';
+import type { CaseResult, Failure } from '../report/result.js';
+import { Connection } from '../transport/connection.js';
+import { isTransportError } from '../transport/errors.js';
+import { WireLog } from '../transport/wire-log.js';
+import type { ParsedLine, ProtocolAdapter, SessionTracker } from './adapter.js';
+import type { ExpectStep, Loc, ScriptCase, SendStep, Step } from './script-case.js';
+import { decodeEscapes, renderTemplate } from './template.js';
+import { renderTranscript } from './transcript.js';
+
+export interface ExecOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly connectTimeoutMs: number;
+  readonly readTimeoutMs: number;
+  readonly maxLineLength: number;
+  /** Directory @send-fixture paths are relative to. */
+  readonly fixturesDir: string;
+  /** Run variables (rcpt, domain, …); captures are added per case. */
+  readonly bindings: ReadonlyMap<string, string>;
+}
+
+interface LiveSession<P> {
+  readonly name: string;
+  readonly conn: Connection;
+  readonly tracker: SessionTracker<P>;
+  /** Lines received and parsed but not yet matched (looked at by an optional expectation). */
+  readonly pending: ParsedLine<P>[];
+}
+
+/** Ends a case early: the conversation can't meaningfully go on (out of sync, closed, timed out). */
+class CaseAbort extends Error {
+  constructor(readonly verdict: 'fail' | 'error') {
+    super('case aborted');
+  }
+}
+
+/** Runs one transcript against the target and returns its verdict with the evidence. */
+export async function execCase<P>(scriptCase: ScriptCase<P>, adapter: ProtocolAdapter<P>, options: ExecOptions): Promise<CaseResult> {
+  const started = performance.now();
+  const run = new CaseRun(scriptCase, adapter, options, started);
+  let verdict: 'pass' | 'fail' | 'error' = 'pass';
+  let errorReason: string | undefined;
+  try {
+    for (const step of scriptCase.steps) await run.execStep(step);
+    run.checkLeftovers(undefined);
+  } catch (err) {
+    if (err instanceof CaseAbort) verdict = err.verdict;
+    else {
+      verdict = 'error';
+      errorReason = `internal error: ${err instanceof Error ? err.message : String(err)}`;
+    }
+  } finally {
+    run.closeAll();
+  }
+  const failures = run.failures;
+  if (verdict === 'pass' && failures.length > 0) verdict = 'fail';
+  const first = failures[0];
+  const reason = errorReason ?? run.errorReason ?? (first ? describeFailure(first) : undefined);
+  return {
+    id: scriptCase.header.id,
+    protocol: scriptCase.protocol,
+    suite: scriptCase.suite,
+    summary: scriptCase.header.summary,
+    ref: scriptCase.header.ref,
+    level: scriptCase.header.level,
+    file: scriptCase.file,
+    verdict,
+    ...(reason ? { reason } : {}),
+    failures,
+    transcript: run.transcript(),
+    durationMs: Math.round(performance.now() - started),
+  };
+}
+
+export function describeFailure(failure: Failure): string {
+  return failure.ref ? `${formatRef(failure.ref)} ${failure.level}: ${failure.message}` : `${failure.level}: ${failure.message}`;
+}
+
+class CaseRun<P> {
+  readonly failures: Failure[] = [];
+  errorReason: string | undefined;
+  private readonly sessions = new Map<string, LiveSession<P>>();
+  private readonly logs: Array<{ name: string; log: WireLog }> = [];
+  private current: LiveSession<P> | undefined;
+  private readonly bindings: Map<string, string>;
+  private readonly readTimeoutMs: number;
+
+  constructor(
+    private readonly scriptCase: ScriptCase<P>,
+    private readonly adapter: ProtocolAdapter<P>,
+    private readonly options: ExecOptions,
+    private readonly origin: number,
+  ) {
+    this.bindings = new Map(options.bindings);
+    this.readTimeoutMs = scriptCase.header.timeoutMs ?? options.readTimeoutMs;
+  }
+
+  async execStep(step: Step<P>): Promise<void> {
+    switch (step.kind) {
+      case 'session':
+        this.current = this.sessions.get(step.name) ?? (await this.openSession(step.name, step.loc));
+        return;
+      case 'send':
+        return this.send([step], step.loc);
+      case 'pipeline':
+        return this.send(step.sends, step.loc);
+      case 'send-fixture':
+        return this.sendFixture(step.fixture, step.loc);
+      case 'expect':
+        return this.expect(step);
+      case 'unordered':
+        return this.expectUnordered(step.expects, step.loc);
+      case 'close': {
+        const session = await this.session(step.loc);
+        session.conn.close();
+        return;
+      }
+      case 'expect-close':
+        return this.expectClose(step.loc);
+    }
+  }
+
+  /** Lines the server sent that no expectation took, while it owed nothing: unsolicited output. */
+  checkLeftovers(before: Loc | undefined): void {
+    for (const session of this.sessions.values()) {
+      if (session.tracker.awaitingLines()) continue;
+      const extra = session.pending.shift() ?? this.takeBuffered(session);
+      if (!extra) continue;
+      this.fail({
+        message: `server sent a line nobody asked for${before ? ` before the client line at line ${before.line}` : ' after the last expected line'}: ${escapeBytes(extra.framed.bytes)}`,
+        ref: this.scriptCase.header.ref,
+        level: this.scriptCase.header.level,
+        ...(before ? { location: before } : {}),
+        expected: 'no further server output',
+        received: escapeBytes(extra.framed.bytes),
+      });
+      throw new CaseAbort('fail');
+    }
+  }
+
+  closeAll(): void {
+    for (const session of this.sessions.values()) session.conn.close();
+  }
+
+  transcript(): CaseResult['transcript'] {
+    return renderTranscript(this.logs);
+  }
+
+  private async openSession(name: string, loc: Loc): Promise<LiveSession<P>> {
+    const log = new WireLog(this.origin);
+    this.logs.push({ name, log });
+    try {
+      const conn = await Connection.open({
+        host: this.options.host,
+        port: this.options.port,
+        connectTimeoutMs: this.options.connectTimeoutMs,
+        readTimeoutMs: this.readTimeoutMs,
+        maxLineLength: this.options.maxLineLength,
+        log,
+      });
+      const session: LiveSession<P> = { name, conn, tracker: this.adapter.createTracker(), pending: [] };
+      this.sessions.set(name, session);
+      return session;
+    } catch (err) {
+      this.errorReason = `session ${name} (line ${loc.line}): ${err instanceof Error ? err.message : String(err)}`;
+      throw new CaseAbort('error');
+    }
+  }
+
+  private async session(loc: Loc): Promise<LiveSession<P>> {
+    this.current ??= await this.openSession('1', loc);
+    return this.current;
+  }
+
+  private async send(sends: readonly SendStep[], loc: Loc): Promise<void> {
+    const session = await this.session(loc);
+    this.checkLeftovers(loc);
+    const bytes = Buffer.concat(sends.map((s) => this.renderSend(s)));
+    await this.write(session, bytes, loc);
+  }
+
+  private renderSend(send: SendStep): Buffer {
+    const rendered = renderTemplate(send.template, this.bindings);
+    if ('text' in rendered) {
+      if (!send.raw) return Buffer.from(`${rendered.text}\r\n`, 'utf8');
+      const decoded = decodeEscapes(rendered.text);
+      if (!('error' in decoded)) return decoded;
+      this.errorReason = `line ${send.loc.line}: ${decoded.error}`;
+    } else {
+      this.errorReason = 'missing' in rendered ? `line ${send.loc.line}: variable \${${rendered.missing}} has no value` : `line ${send.loc.line}: ${rendered.error}`;
+    }
+    throw new CaseAbort('error');
+  }
+
+  private async sendFixture(fixture: string, loc: Loc): Promise<void> {
+    const session = await this.session(loc);
+    this.checkLeftovers(loc);
+    let text: string;
+    try {
+      text = await readFile(path.join(this.options.fixturesDir, fixture), 'utf8');
+    } catch (err) {
+      this.errorReason = `line ${loc.line}: cannot read fixture ${fixture}: ${err instanceof Error ? err.message : String(err)}`;
+      throw new CaseAbort('error');
+    }
+    // Fixtures are stored with LF line ends in git; on the wire a message has CRLF (RFC 5322 §2.1).
+    const message = this.renderSend({ kind: 'send', template: text.replace(/\r?\n/g, '\r\n'), raw: false, loc });
+    await this.write(session, this.adapter.encodeFixture(message.subarray(0, -2)), loc);
+  }
+
+  private async write(session: LiveSession<P>, bytes: Buffer, loc: Loc): Promise<void> {
+    session.tracker.onSend(bytes);
+    try {
+      await session.conn.write(bytes);
+    } catch (err) {
+      this.failTransport(err, loc, 'a client line could be sent');
+    }
+  }
+
+  private async expect(step: ExpectStep<P>): Promise<void> {
+    const session = await this.session(step.loc);
+    const required = step.quantifier === 'one' || step.quantifier === 'some';
+    const repeat = step.quantifier === 'any' || step.quantifier === 'some';
+    for (let first = true; ; first = false) {
+      const mustHave = required && first;
+      const line = await this.nextLine(session, mustHave || session.tracker.awaitingLines(), step.loc, step.matcher.source);
+      if (!line) {
+        if (mustHave) throw new CaseAbort('fail');
+        return;
+      }
+      const outcome = step.matcher.match(line.parsed, this.bindings);
+      if (outcome.ok) {
+        for (const [name, value] of outcome.captures) this.bindings.set(name, value);
+        if (!repeat) return;
+        continue;
+      }
+      if (!mustHave) {
+        session.pending.unshift(line);
+        return;
+      }
+      this.fail({
+        message: `expected ${step.matcher.source}, got ${escapeBytes(line.framed.bytes)} (${outcome.mismatch})`,
+        ref: this.scriptCase.header.ref,
+        level: this.scriptCase.header.level,
+        location: step.loc,
+        expected: step.matcher.source,
+        received: escapeBytes(line.framed.bytes),
+      });
+      throw new CaseAbort('fail');
+    }
+  }
+
+  private async expectUnordered(expects: readonly ExpectStep<P>[], loc: Loc): Promise<void> {
+    const session = await this.session(loc);
+    const open = [...expects];
+    while (open.length > 0) {
+      const line = await this.nextLine(session, true, open[0]!.loc, open.map((e) => e.matcher.source).join(' | '));
+      if (!line) throw new CaseAbort('fail');
+      const index = open.findIndex((e) => e.matcher.match(line.parsed, this.bindings).ok);
+      if (index === -1) {
+        this.fail({
+          message: `expected one of [${open.map((e) => e.matcher.source).join(' | ')}] (any order), got ${escapeBytes(line.framed.bytes)}`,
+          ref: this.scriptCase.header.ref,
+          level: this.scriptCase.header.level,
+          location: loc,
+          expected: open.map((e) => e.matcher.source).join('\n'),
+          received: escapeBytes(line.framed.bytes),
+        });
+        throw new CaseAbort('fail');
+      }
+      const outcome = open[index]!.matcher.match(line.parsed, this.bindings);
+      if (outcome.ok) for (const [name, value] of outcome.captures) this.bindings.set(name, value);
+      open.splice(index, 1);
+    }
+  }
+
+  private async expectClose(loc: Loc): Promise<void> {
+    const session = await this.session(loc);
+    const outcome = await session.conn.waitForClose(this.readTimeoutMs);
+    const extra = session.pending.shift() ?? this.takeBuffered(session);
+    if (extra) {
+      this.fail({
+        message: `expected the server to close the connection, got ${escapeBytes(extra.framed.bytes)}`,
+        ref: this.scriptCase.header.ref,
+        level: this.scriptCase.header.level,
+        location: loc,
+        expected: 'connection closed by server',
+        received: escapeBytes(extra.framed.bytes),
+      });
+      throw new CaseAbort('fail');
+    }
+    if (outcome === 'timeout') {
+      this.fail({
+        message: `expected the server to close the connection within ${this.readTimeoutMs} ms; it stayed open`,
+        ref: this.scriptCase.header.ref,
+        level: this.scriptCase.header.level,
+        location: loc,
+        expected: 'connection closed by server',
+        received: 'connection still open',
+      });
+      throw new CaseAbort('fail');
+    }
+  }
+
+  /** Next unmatched line; waits for one only if `wait` (the server owes lines), else takes what is buffered. */
+  private async nextLine(session: LiveSession<P>, wait: boolean, loc: Loc, expected: string): Promise<ParsedLine<P> | undefined> {
+    const pending = session.pending.shift();
+    if (pending) return pending;
+    if (!wait) return this.takeBuffered(session);
+    try {
+      return this.parse(session, await session.conn.readLine());
+    } catch (err) {
+      this.failTransport(err, loc, expected);
+    }
+  }
+
+  private takeBuffered(session: LiveSession<P>): ParsedLine<P> | undefined {
+    const framed = session.conn.takeBufferedLine();
+    return framed ? this.parse(session, framed) : undefined;
+  }
+
+  private parse(session: LiveSession<P>, framed: Parameters<SessionTracker<P>['onLine']>[0]): ParsedLine<P> {
+    const line = session.tracker.onLine(framed);
+    for (const violation of line.violations) this.failViolation(violation, framed.bytes);
+    return line;
+  }
+
+  private failViolation(violation: Violation, bytes: Buffer): void {
+    this.fail({
+      message: `${violation.message} [${violation.rule} at byte ${violation.offset}]`,
+      ref: violation.ref,
+      level: violation.level,
+      rule: violation.rule,
+      expected: violation.expected,
+      received: violation.received || escapeBytes(bytes),
+    });
+  }
+
+  private failTransport(err: unknown, loc: Loc, expected: string): never {
+    if (!isTransportError(err)) throw err;
+    const partial = err.partial ? ` (unterminated bytes: ${escapeBytes(err.partial)})` : '';
+    this.fail({
+      message: `expected ${expected}, but ${err.message}${partial}`,
+      ref: this.scriptCase.header.ref,
+      level: this.scriptCase.header.level,
+      location: loc,
+      expected,
+      received: err.code === 'ERR_TRANSPORT_TIMEOUT' ? 'nothing (timeout)' : err.code === 'ERR_TRANSPORT_CLOSED' ? 'connection closed' : err.code,
+      rule: err.code,
+    });
+    throw new CaseAbort('fail');
+  }
+
+  private fail(failure: Failure): void {
+    this.failures.push(failure);
+  }
+}

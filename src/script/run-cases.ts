@@ -1,0 +1,85 @@
+import type { CaseResult } from '../report/result.js';
+import type { ProtocolAdapter } from './adapter.js';
+import { execCase, type ExecOptions } from './exec-case.js';
+import type { ScriptCase } from './script-case.js';
+
+/** What the runner learned about the target before running cases (greeting, EHLO keywords, …). */
+export interface TargetProfile {
+  /** Facts for reports, e.g. greeting and EHLO keywords. */
+  readonly properties: Readonly<Record<string, string>>;
+  /** Capability names as advertised, upper-cased (EHLO keywords, CAPA tags, IMAP capabilities). */
+  readonly capabilities: ReadonlySet<string>;
+}
+
+/** Hints shown when a case needs a run variable that was not given. */
+const VARIABLE_HINTS: Readonly<Record<string, string>> = {
+  rcpt: 'set --rcpt to a mailbox that may receive test mail',
+  rcpt2: 'set --rcpt2 to a second mailbox that may receive test mail',
+};
+
+/** Why a case can't apply to this target, or undefined if it can run. */
+export function skipReason<P>(scriptCase: ScriptCase<P>, profile: TargetProfile, bindings: ReadonlyMap<string, string>): string | undefined {
+  const missingCaps = scriptCase.header.requires.filter((cap) => !profile.capabilities.has(cap.toUpperCase()));
+  if (missingCaps.length > 0) return `server does not advertise ${missingCaps.join(', ')}`;
+  const missingVars = scriptCase.needs.filter((v) => !bindings.has(v));
+  if (missingVars.length > 0) {
+    return `needs ${missingVars.map((v) => `\${${v}}`).join(', ')}: ${missingVars.map((v) => VARIABLE_HINTS[v] ?? `set --var ${v}=VALUE`).join('; ')}`;
+  }
+  return undefined;
+}
+
+export function skippedResult<P>(scriptCase: ScriptCase<P>, reason: string): CaseResult {
+  return {
+    id: scriptCase.header.id,
+    protocol: scriptCase.protocol,
+    suite: scriptCase.suite,
+    summary: scriptCase.header.summary,
+    ref: scriptCase.header.ref,
+    level: scriptCase.header.level,
+    file: scriptCase.file,
+    verdict: 'skip',
+    reason,
+    failures: [],
+    transcript: [],
+    durationMs: 0,
+  };
+}
+
+/**
+ * Runs cases one after another, reporting each result as soon as it is known (the TAP stream is
+ * written from onResult, so an interrupted run still has a record of what finished).
+ */
+export async function runCases<P>(
+  cases: readonly ScriptCase<P>[],
+  adapter: ProtocolAdapter<P>,
+  profile: TargetProfile,
+  options: ExecOptions,
+  onResult: (result: CaseResult) => void,
+): Promise<CaseResult[]> {
+  const results: CaseResult[] = [];
+  for (const scriptCase of cases) {
+    const bindings = new Map(options.bindings);
+    bindings.set('uniq', uniqueToken(scriptCase.header.id));
+    bindings.set('date', formatRfc5322Date(new Date()));
+    const skip = skipReason(scriptCase, profile, bindings);
+    const result = skip ? skippedResult(scriptCase, skip) : await execCase(scriptCase, adapter, { ...options, bindings });
+    results.push(result);
+    onResult(result);
+  }
+  return results;
+}
+
+/** A token unique to this run and case, for Message-IDs and mailbox names the tool creates. */
+function uniqueToken(id: string): string {
+  const suffix = id.split('.').at(-1) ?? 'case';
+  return `mc${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}-${suffix}`.slice(0, 60);
+}
+
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** RFC 5322 §3.3 date-time in UTC, e.g. "Sun, 22 Nov 2026 07:30:00 +0000", for Date: headers. */
+export function formatRfc5322Date(date: Date): string {
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  return `${DAYS[date.getUTCDay()]}, ${date.getUTCDate()} ${MONTHS[date.getUTCMonth()]} ${date.getUTCFullYear()} ${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} +0000`;
+}

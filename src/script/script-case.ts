@@ -1,0 +1,72 @@
+import type { RequirementLevel, RfcRef } from '../protocol/shared/rfc.js';
+import type { Protocol } from '../report/result.js';
+import type { LineMatcher } from './adapter.js';
+
+export interface Loc {
+  /** Path relative to the suites root. */
+  readonly file: string;
+  readonly line: number;
+}
+
+export interface CaseHeader {
+  readonly id: string;
+  readonly summary: string;
+  readonly ref: RfcRef;
+  readonly level: RequirementLevel;
+  /** Capabilities / EHLO keywords the case needs; missing ones make it a skip, not a failure. */
+  readonly requires: readonly string[];
+  /** The RFC sentence the case enforces, shown with a failure. */
+  readonly quote?: string;
+  /** A note for readers, e.g. which replies the RFC allows and why. */
+  readonly note?: string;
+  /** Per-read timeout override for slow steps. */
+  readonly timeoutMs?: number;
+}
+
+/** How many received lines an expectation takes: exactly one, optional, zero or more, one or more. */
+export type Quantifier = 'one' | 'optional' | 'any' | 'some';
+
+export interface SendStep {
+  readonly kind: 'send';
+  /** Text with ${var} templates. */
+  readonly template: string;
+  /** C!: the text's escapes are decoded and no CRLF is appended. */
+  readonly raw: boolean;
+  readonly loc: Loc;
+}
+
+export interface ExpectStep<P> {
+  readonly kind: 'expect';
+  readonly matcher: LineMatcher<P>;
+  readonly quantifier: Quantifier;
+  readonly loc: Loc;
+}
+
+export type Step<P> =
+  | SendStep
+  | ExpectStep<P>
+  | { readonly kind: 'unordered'; readonly expects: readonly ExpectStep<P>[]; readonly loc: Loc }
+  | { readonly kind: 'pipeline'; readonly sends: readonly SendStep[]; readonly loc: Loc }
+  | { readonly kind: 'session'; readonly name: string; readonly loc: Loc }
+  | { readonly kind: 'close'; readonly loc: Loc }
+  | { readonly kind: 'expect-close'; readonly loc: Loc }
+  | { readonly kind: 'send-fixture'; readonly fixture: string; readonly loc: Loc };
+
+export interface ScriptCase<P> {
+  readonly protocol: Protocol;
+  readonly header: CaseHeader;
+  readonly steps: readonly Step<P>[];
+  readonly file: string;
+  /** Folder of the file relative to the suites root, e.g. "smtp/rfc5321". */
+  readonly suite: string;
+  /** Variables used before any step captures them: they must come from the run (e.g. rcpt). */
+  readonly needs: readonly string[];
+  /** Fixture files the case sends. */
+  readonly fixtures: readonly string[];
+}
+
+export interface SuiteError {
+  readonly file: string;
+  readonly line: number;
+  readonly message: string;
+}

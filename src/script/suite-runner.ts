@@ -1,0 +1,93 @@
+import type { CaseResult, Protocol } from '../report/result.js';
+import type { ConnectOptions } from '../transport/connection.js';
+import type { RequirementLevel, RfcRef } from '../protocol/shared/rfc.js';
+import type { ProtocolAdapter } from './adapter.js';
+import { loadSuites } from './discover.js';
+import { runCases, type TargetProfile } from './run-cases.js';
+import type { SuiteError } from './script-case.js';
+import { selectCases, type Shard } from './select-cases.js';
+
+/** What a protocol contributes besides its adapter: port, probing, default variables. */
+export interface ProtocolSpec<P> {
+  readonly adapter: ProtocolAdapter<P>;
+  readonly defaultPort: number;
+  /** Connects once and learns greeting and capabilities. Throws TransportError if it can't. */
+  probe(options: ConnectOptions, vars: ReadonlyMap<string, string>): Promise<TargetProfile>;
+  /** Run variables: the user's, completed with protocol defaults and what the probe learned. */
+  completeVars(vars: ReadonlyMap<string, string>, profile: TargetProfile): Map<string, string>;
+}
+
+export interface CaseListing {
+  readonly id: string;
+  readonly summary: string;
+  readonly ref: RfcRef;
+  readonly level: RequirementLevel;
+  readonly requires: readonly string[];
+  readonly file: string;
+}
+
+export interface SuiteRunOptions {
+  readonly suitesRoot: string;
+  readonly fixturesDir: string;
+  readonly host: string;
+  readonly port: number;
+  readonly connectTimeoutMs: number;
+  readonly readTimeoutMs: number;
+  readonly maxLineLength: number;
+  readonly vars: ReadonlyMap<string, string>;
+  /** Case id patterns; empty selects all. */
+  readonly only: readonly string[];
+  readonly shard?: Shard;
+  /** Called once the target is probed and the cases are chosen, before the first case runs. */
+  readonly onStart?: (profile: TargetProfile, caseCount: number) => void;
+  readonly onResult: (result: CaseResult) => void;
+}
+
+export type SuiteRunOutcome =
+  | { readonly kind: 'suite-errors'; readonly errors: readonly SuiteError[] }
+  | { readonly kind: 'no-cases' }
+  | { readonly kind: 'done'; readonly profile: TargetProfile; readonly results: readonly CaseResult[] };
+
+/** The protocol-independent face of a protocol's suites: the CLI uses only this. */
+export interface SuiteRunner {
+  readonly protocol: Protocol;
+  readonly defaultPort: number;
+  readonly fileExtension: string;
+  list(suitesRoot: string): Promise<{ readonly cases: readonly CaseListing[]; readonly errors: readonly SuiteError[] }>;
+  run(options: SuiteRunOptions): Promise<SuiteRunOutcome>;
+}
+
+export function createSuiteRunner<P>(spec: ProtocolSpec<P>): SuiteRunner {
+  const { adapter } = spec;
+  return {
+    protocol: adapter.protocol,
+    defaultPort: spec.defaultPort,
+    fileExtension: adapter.fileExtension,
+    async list(suitesRoot) {
+      const { cases, errors } = await loadSuites(suitesRoot, adapter);
+      return {
+        errors,
+        cases: cases.map((c) => ({ id: c.header.id, summary: c.header.summary, ref: c.header.ref, level: c.header.level, requires: c.header.requires, file: c.file })),
+      };
+    },
+    async run(options) {
+      const { cases, errors } = await loadSuites(options.suitesRoot, adapter);
+      if (errors.length > 0) return { kind: 'suite-errors', errors };
+      const selected = selectCases(cases, options.only, options.shard);
+      if (selected.length === 0) return { kind: 'no-cases' };
+      const connect: ConnectOptions = {
+        host: options.host,
+        port: options.port,
+        connectTimeoutMs: options.connectTimeoutMs,
+        readTimeoutMs: options.readTimeoutMs,
+        maxLineLength: options.maxLineLength,
+      };
+      const profile = await spec.probe(connect, options.vars);
+      options.onStart?.(profile, selected.length);
+      const bindings = spec.completeVars(options.vars, profile);
+      const results = await runCases(selected, adapter, profile, { ...connect, connectTimeoutMs: options.connectTimeoutMs, readTimeoutMs: options.readTimeoutMs, maxLineLength: options.maxLineLength, fixturesDir: options.fixturesDir, bindings }, options.onResult);
+      return { kind: 'done', profile, results };
+    },
+  };
+}
+

@@ -1,0 +1,98 @@
+import type { Bindings } from './text-pattern.js';
+
+/**
+ * Client-line templates: `${name}` is replaced by a variable's value, `${repeat:TEXT:N}` by TEXT
+ * repeated N times (for over-long lines), and `$${` is a literal `${`.
+ */
+
+const REPEAT = /^repeat:([^:]*):(\d+)$/;
+const MAX_REPEAT_BYTES = 16 * 1024 * 1024;
+
+type Piece = { readonly kind: 'text'; readonly text: string } | { readonly kind: 'expr'; readonly expr: string };
+
+function splitTemplate(template: string): Piece[] | { readonly error: string } {
+  const pieces: Piece[] = [];
+  let text = '';
+  for (let i = 0; i < template.length; i++) {
+    if (template.startsWith('$${', i)) {
+      text += '${';
+      i += 2;
+    } else if (template.startsWith('${', i)) {
+      const end = template.indexOf('}', i + 2);
+      if (end === -1) return { error: `unterminated \${ in: ${template}` };
+      if (text) pieces.push({ kind: 'text', text });
+      text = '';
+      pieces.push({ kind: 'expr', expr: template.slice(i + 2, end) });
+      i = end;
+    } else {
+      text += template[i];
+    }
+  }
+  if (text) pieces.push({ kind: 'text', text });
+  return pieces;
+}
+
+/** Variable names a template reads, or an error for a malformed template. */
+export function templateVariables(template: string): string[] | { readonly error: string } {
+  const pieces = splitTemplate(template);
+  if ('error' in pieces) return pieces;
+  const names: string[] = [];
+  for (const piece of pieces) {
+    if (piece.kind !== 'expr') continue;
+    const repeat = REPEAT.exec(piece.expr);
+    if (repeat) {
+      if (Number(repeat[2]) * repeat[1]!.length > MAX_REPEAT_BYTES) return { error: `repeat too large: ${piece.expr}` };
+    } else if (/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(piece.expr)) {
+      names.push(piece.expr);
+    } else {
+      return { error: `bad expression \${${piece.expr}}` };
+    }
+  }
+  return names;
+}
+
+/** Renders a template; a variable without a value is reported, not sent as an empty string. */
+export function renderTemplate(template: string, bindings: Bindings): { text: string } | { missing: string } | { error: string } {
+  const pieces = splitTemplate(template);
+  if ('error' in pieces) return pieces;
+  let text = '';
+  for (const piece of pieces) {
+    if (piece.kind === 'text') {
+      text += piece.text;
+      continue;
+    }
+    const repeat = REPEAT.exec(piece.expr);
+    if (repeat) {
+      text += repeat[1]!.repeat(Number(repeat[2]));
+      continue;
+    }
+    const value = bindings.get(piece.expr);
+    if (value === undefined) return { missing: piece.expr };
+    text += value;
+  }
+  return { text };
+}
+
+/** Decodes \r \n \t \\ and \xHH in a raw client line (C!:) into bytes. */
+export function decodeEscapes(text: string): Buffer | { readonly error: string } {
+  const bytes: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (ch !== '\\') {
+      const code = text.charCodeAt(i);
+      if (code > 0x7f) return { error: `non-ASCII character in raw line: ${ch} (write bytes as \\xHH)` };
+      bytes.push(code);
+      continue;
+    }
+    const next = text[++i];
+    if (next === 'r') bytes.push(0x0d);
+    else if (next === 'n') bytes.push(0x0a);
+    else if (next === 't') bytes.push(0x09);
+    else if (next === '\\') bytes.push(0x5c);
+    else if (next === 'x' && /^[0-9a-fA-F]{2}$/.test(text.slice(i + 1, i + 3))) {
+      bytes.push(parseInt(text.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else return { error: `bad escape \\${next ?? ''} in raw line` };
+  }
+  return Buffer.from(bytes);
+}
