@@ -1,4 +1,5 @@
-import { stringify } from 'tap-yaml';
+import { isDeepStrictEqual } from 'node:util';
+import { parse, stringify } from 'tap-yaml';
 import { toCaseDiag } from './case-diag.js';
 import { escapeLine } from './escape-line.js';
 import type { CaseResult, RunInfo } from './result.js';
@@ -86,13 +87,27 @@ function truncate(text: string): string {
   return text.length > MAX_DESCRIPTION_LENGTH ? `${text.slice(0, MAX_DESCRIPTION_LENGTH - 1)}…` : text;
 }
 
+/**
+ * tap-yaml's stringify, checked by parsing it back: yaml 2.9 writes a whitespace-only string with a
+ * line break (" \n", " \n\t\n") as a block scalar that reads back without its spaces, or not at
+ * all. Should any value not survive, the diagnostics are written as JSON, which is YAML 1.2 too.
+ */
 function formatDiagnostics(diag: Record<string, unknown>): string {
-  const yaml = stringify(diag).replace(/\n$/, '');
+  const stringified = stringify(diag);
+  const yaml = (readsBack(stringified, diag) ? stringified : JSON.stringify(diag)).replace(/\n$/, '');
   const body = yaml
     .split('\n')
     .map((line) => (line === '' ? '' : YAML_INDENT + line))
     .join('\n');
   return `${YAML_INDENT}---\n${body}\n${YAML_INDENT}...\n`;
+}
+
+function readsBack(yaml: string, value: unknown): boolean {
+  try {
+    return isDeepStrictEqual(parse(yaml), value);
+  } catch {
+    return false;
+  }
 }
 
 /**

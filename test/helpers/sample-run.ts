@@ -31,6 +31,9 @@ export const NASTY_STRINGS: readonly string[] = [
   '4.1',
   '',
   '\t tab \t',
+  ' \n',
+  '\t\n \n\n',
+  ' \n\t\n',
   'x'.repeat(5000),
 ];
 

@@ -37,7 +37,8 @@ const isParamChar = (c: string): boolean => c >= '\x21' && c <= '\x7e';
  * Reads a reply to EHLO (§4.1.1.1). Only a 250 reply is interpreted: whether a failure reply is
  * acceptable is the session's call, so other codes give empty results and no violations.
  * Lines that break the grammar are still read (keyword uppercased, empty params skipped) and
- * each deviation is reported.
+ * each deviation is reported. ehlo-greet (%d0-9 / %d11-12 / %d14-127) admits controls that
+ * textstring does not; the line parser still reports them, since §4.2's Reply-line covers all replies.
  */
 export function parseEhloReply(reply: SmtpReply): SmtpEhloReply {
   const keywords = new Map<string, string[]>();

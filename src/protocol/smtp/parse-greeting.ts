@@ -4,8 +4,8 @@ import type { SmtpReply } from './reply-assembler.js';
 
 export const GREETING_RULES = {
   /**
-   * "CONNECTION ESTABLISHMENT S: 220 E: 554" and, for the whole table, "These SHOULD be strictly
-   * adhered to." (§4.3.2). 421 is legal too: §3.8 lets the server close "after detecting the need
+   * "CONNECTION ESTABLISHMENT S: 220 E: 554" (§4.3.2); of that table §4.3.1 says "These SHOULD be
+   * strictly adhered to.", hence SHOULD. 554 is also §3.1's refusal. 421 is legal too: §3.8 lets the server close "after detecting the need
    * to shut down the SMTP service and returning a 421 response code", "if necessary,
    * asynchronously from command receipt" — that includes before the greeting.
    */

@@ -98,7 +98,8 @@ export function parseReplyLine(line: FramedLine): { line: SmtpReplyLine; violati
   checkTextstring(bytes, CODE_LENGTH + 1, violations);
   checkLength(bytes, violations);
   // "Lines consist of zero or more data characters terminated by the sequence ASCII character
-  // "CR" (hex value 0D) followed immediately by ASCII character "LF" (hex value 0A)." (§2.3.8)
+  // "CR" (hex value 0D) followed immediately by ASCII character "LF" (hex value 0A)." (§2.3.8;
+  // every production of §4.2 ends in CRLF)
   if (line.ending !== 'crlf') {
     violations.push(
       createViolation(REPLY_LINE_RULES.crlf, bytes.length, 'line terminated by a bare LF', 'CRLF', Buffer.from('\n')),

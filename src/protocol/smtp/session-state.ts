@@ -58,7 +58,8 @@ const TRANSITIONS: ReadonlyMap<string, Transition> = new Map([
  */
 export function nextSmtpState(state: SmtpState, verb: string, replyCode: number | undefined): SmtpState {
   if (state === SmtpState.Closed) return state;
-  // 421: the server is "shutting down and closing transmission channel" (§3.8), after any command.
+  // "any SMTP command can return" 421 "Service shutting down and closing transmission channel"
+  // (§4.3.2), and the server may then close (§3.8).
   if (replyCode === 421) return SmtpState.Closed;
   const transition = TRANSITIONS.get(verb.toUpperCase());
   const cls = replyClass(replyCode);

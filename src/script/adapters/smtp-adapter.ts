@@ -10,7 +10,7 @@ import { compileTextPattern, matchTextPattern, patternVariables, type Bindings, 
  *   SEP    " " a final line, "-" a continuation line; no SEP and no text: a final line, any text
  *   TEXT   a text pattern (`*`, `${var}`), see text-pattern.ts
  */
-const CODE_ALTERNATIVE = /^[2-5][0-9x][0-9x]$/;
+const CODE_ALTERNATIVE = /^[2-5](?:[0-9][0-9x]|xx)$/;
 
 export const smtpAdapter: ProtocolAdapter<SmtpReplyLine> = {
   protocol: 'smtp',

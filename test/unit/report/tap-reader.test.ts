@@ -10,7 +10,7 @@ const anyCodeUnit = fc
   .integer({ min: 0, max: 0xffff })
   .filter((code) => code !== 0x2028 && code !== 0x2029)
   .map((code) => String.fromCharCode(code));
-const tricky = fc.constantFrom('\n', '\r', '#', '\\', '---', '...', ' ', '{', ']]>', ': ', '- ', '"', "'", '😀');
+const tricky = fc.constantFrom('\n', '\r', ' \n', '\t', '#', '\\', '---', '...', ' ', '{', ']]>', ': ', '- ', '"', "'", '😀');
 const anyText = fc.string({ unit: fc.oneof(anyCodeUnit, tricky, fc.constantFrom('a', 'b')), maxLength: 40 });
 
 const anyCase: fc.Arbitrary<CaseResult> = fc
@@ -106,6 +106,16 @@ describe('readTap', () => {
     assert.match(all, /test point 1: ref\.rfc: expected a number, got "5321"/);
     assert.match(all, /test point 1: summary: expected a string, got nothing/);
     assert.match(all, /diagnostics say fail but the test point says pass/);
+  });
+
+  it('reads back whitespace-only multi-line strings, which yaml 2.9 cannot write as a block', () => {
+    const result = buildCase({ id: 'x', summary: ' \n', transcript: [{ session: '\t\n', dir: 'S', text: ' ', atMs: 0 }] });
+    const run: RunResult = { info: SAMPLE_INFO, cases: [result], durationMs: 1 };
+    const text = writeTapText(run);
+    assert.match(text, /^ {2}\{"id":"x","summary":" \\n",/m);
+    const { run: read, parseErrors } = readTap(text);
+    assert.deepEqual(parseErrors, []);
+    assert.deepEqual(read, run);
   });
 
   it('reports a raw line separator instead of losing the rest of the stream', () => {

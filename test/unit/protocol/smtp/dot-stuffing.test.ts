@@ -85,7 +85,8 @@ describe('decodeDataBody', () => {
     ['stops at the first terminator', 'a\r\n.\r\nMAIL FROM:<x>\r\n', 'a\r\n', true],
     ['reads an empty message', '.\r\n', '', true],
     ['does not end at <LF>.<LF>', 'a\n.\nb\r\n', 'a\n.\nb\r\n', false],
-    ['does not end at a "." line with a bare LF', 'a\r\n.\n', 'a\r\n.\n', false],
+    // Only CRLF ends a line, so ".\n" is a "." followed by other characters: the dot goes.
+    ['does not end at a "." line with a bare LF', 'a\r\n.\n', 'a\r\n\n', false],
     ['reports an unterminated body', 'a\r\n..b', 'a\r\n.b', false],
     ['keeps a lone trailing "."', 'a\r\n.', 'a\r\n.', false],
   ];

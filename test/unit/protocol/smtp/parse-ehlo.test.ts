@@ -98,7 +98,7 @@ describe('parseEhloReply', () => {
       ehlo.violations.map((v) => [v.rule, v.offset]),
       [
         ['ehlo-keyword', 16],
-        ['ehlo-keyword', 26],
+        ['ehlo-keyword', 24],
       ],
     );
   });

@@ -51,7 +51,8 @@ describe('checkGreeting', () => {
     ['an underscore', '220 mail_1.example.test\r\n', 8],
     ['a trailing hyphen', '220 mail-.example.test\r\n', 8],
     ['an empty label', '220 mail..example.test\r\n', 9],
-    ['a trailing dot', '220 mail.example.test.\r\n', 21],
+    // The offset is where a Let-dig was expected: after the final ".".
+    ['a trailing dot', '220 mail.example.test.\r\n', 22],
     ['a leading hyphen', '220-mail.-x.test\r\n220 ok\r\n', 9],
     ['a tab after the name', '220 mail.example.test\tESMTP\r\n', 21],
     ['an IPv4 octet over 255', '220 [10.0.0.256] hi\r\n', 5],
@@ -96,6 +97,8 @@ describe('findHostSyntaxError (Domain / address-literal, §4.1.2 and §4.1.3)', 
     '[IPv6:1:2:3::4:1.2.3.4]',
     '[IPv6:1::1.2.3.4]',
     '[X-tag:any!thing]',
+    // Standardized-tag = Ldh-str, which (unlike sub-domain) may start with "-".
+    '[-tag:x]',
   ];
   for (const host of valid) {
     it(`accepts ${host}`, () => assert.equal(findHostSyntaxError(host), undefined));
@@ -123,7 +126,6 @@ describe('findHostSyntaxError (Domain / address-literal, §4.1.2 and §4.1.3)', 
     '[IPv6:1:2:3:4:5::1.2.3.4]',
     '[IPv6:1:2:3:4:5:1.2.3.4]',
     '[IPv6:::1.2.3]',
-    '[-tag:x]',
     '[tag:]',
     '[tag:a]b]',
     '[tag:a\\b]',

@@ -79,13 +79,13 @@ describe('SmtpReplyAssembler', () => {
   });
 
   it('rebases line violations to reply offsets, counting each line terminator', () => {
-    // Line 2 ends in a bare LF (1 octet), so line 3 starts at 8 + 6 = 14.
+    // Line 2 starts at 7 + 2 = 9; it ends in a bare LF (1 octet), so line 3 starts at 9 + 6 + 1 = 16.
     const [reply] = assemble('250-abc\r\n250-de\n250 f\0\r\n');
     assert.deepEqual(
       reply?.violations.map((v) => [v.rule, v.offset]),
       [
         ['CRLF', 15],
-        ['textstring', 20],
+        ['textstring', 21],
       ],
     );
   });
