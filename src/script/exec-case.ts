@@ -7,6 +7,7 @@ import type { Violation } from '../protocol/shared/violation.js';
 import type { CaseResult, Failure } from '../report/result.js';
 import { Connection } from '../transport/connection.js';
 import { isTransportError } from '../transport/errors.js';
+import type { FramedLine } from '../transport/framed-line.js';
 import { WireLog } from '../transport/wire-log.js';
 import type { ParsedLine, ProtocolAdapter, SessionTracker } from './adapter.js';
 import type { ExpectStep, Loc, ScriptCase, SendStep, Step } from './script-case.js';
@@ -311,27 +312,30 @@ class CaseRun<P> {
   private async nextLine(session: LiveSession<P>, wait: boolean, loc: Loc, expected: string): Promise<ParsedLine<P> | undefined> {
     const pending = session.pending.shift();
     if (pending) return pending;
-    if (!wait) return this.takeBuffered(session);
+    if (!wait) return this.takeBuffered(session, loc);
     try {
-      return this.parse(session, await session.conn.readLine());
+      return this.parse(session, await session.conn.readLine(), loc);
     } catch (err) {
       this.failTransport(err, loc, expected);
     }
   }
 
-  private takeBuffered(session: LiveSession<P>): ParsedLine<P> | undefined {
+  private takeBuffered(session: LiveSession<P>, loc?: Loc): ParsedLine<P> | undefined {
     const framed = session.conn.takeBufferedLine();
-    return framed ? this.parse(session, framed) : undefined;
+    return framed ? this.parse(session, framed, loc) : undefined;
   }
 
-  private parse(session: LiveSession<P>, framed: Parameters<SessionTracker<P>['onLine']>[0]): ParsedLine<P> {
+  /** Every received line goes through the protocol's checks, whatever the script expects of it. */
+  private parse(session: LiveSession<P>, framed: FramedLine, loc: Loc | undefined): ParsedLine<P> {
     const line = session.tracker.onLine(framed);
-    for (const violation of line.violations) this.failViolation(violation, framed.bytes);
+    for (const violation of line.violations) this.failViolation(violation, framed.bytes, loc);
     return line;
   }
 
-  private failViolation(violation: Violation, bytes: Buffer): void {
+  /** A grammar violation, located at the script line that was reading when it arrived. */
+  private failViolation(violation: Violation, bytes: Buffer, loc: Loc | undefined): void {
     this.fail({
+      ...(loc ? { location: loc } : {}),
       message: `${violation.message} [${violation.rule} at byte ${violation.offset}]`,
       ref: violation.ref,
       level: violation.level,

@@ -46,7 +46,6 @@ export const SAMPLE_INFO: RunInfo = {
   properties: {
     greeting: '220 mx.example ESMTP ready',
     ehlo: 'PIPELINING SIZE 10240000 STARTTLS 8BITMIME',
-    nasty: NASTY_STRINGS.join(' | '),
   },
 };
 
@@ -85,7 +84,7 @@ export function buildSampleRun(options: { nasty?: boolean } = {}): RunResult {
       ref: { rfc: 5321, section: '4.1.4' },
       file: 'smtp/rfc5321/rcpt-before-mail.smtp',
       verdict: 'fail',
-      reason: 'RFC 5321 §4.1.4 MUST: expected 503, got 250',
+      reason: 'expected 503 reply to RCPT before MAIL, got 250',
       failures: [
         {
           message: text('expected 503 reply to RCPT before MAIL, got 250', 3),
@@ -148,7 +147,8 @@ export function buildSampleRun(options: { nasty?: boolean } = {}): RunResult {
     buildCase({ id: 'smtp.rfc5321.noop', summary: text('NOOP gets 250', 15), level: 'MAY' }),
   ];
   if (nasty.length > 0) cases.push(...nasty.map((s, i) => buildNastyCase(s, i)));
-  return { info: SAMPLE_INFO, cases, durationMs: 1234.5 };
+  const info = nasty.length > 0 ? { ...SAMPLE_INFO, properties: { ...SAMPLE_INFO.properties, nasty: nasty.join(' | ') } } : SAMPLE_INFO;
+  return { info, cases, durationMs: 1234.5 };
 }
 
 /** One failing case with the string in every text field. */

@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { parse as parseJunit } from 'junit2json';
+import { Parser } from 'tap-parser';
+import { startPostfix, type PostfixLab } from '../../src/lab/postfix.js';
+import { readTap } from '../../src/report/tap-reader.js';
+import type { RunResult } from '../../src/report/result.js';
+import { smtpAdapter } from '../../src/script/adapters/smtp-adapter.js';
+import { loadSuites } from '../../src/script/discover.js';
+import { runCli, type CliResult } from '../helpers/run-cli.js';
+
+// The whole RFC 5321 suite against a real Postfix, through the CLI as a user runs it.
+
+const SUITES = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../../suites');
+const FIXTURES = path.resolve(SUITES, '../fixtures');
+
+let lab: PostfixLab;
+let out: string;
+let cli: CliResult;
+let run: RunResult;
+
+before(async () => {
+  lab = await startPostfix();
+  out = await mkdtemp(path.join(os.tmpdir(), 'mailconform-smtp-run-'));
+  const [alice, bob] = lab.mailboxes;
+  cli = await runCli(
+    ['run', 'smtp', '--host', lab.host, '--port', String(lab.port), '--rcpt', alice!.address, '--rcpt2', bob!.address, '--junit', path.join(out, 'smtp.xml'), '--tap', path.join(out, 'smtp.tap')],
+    240_000,
+  );
+  run = readTap(cli.stdout).run;
+});
+
+after(async () => {
+  await lab?.stop();
+});
+
+test('every RFC 5321 case passes against Postfix (exit 0)', () => {
+  const failed = run.cases.filter((c) => c.verdict !== 'pass' && c.verdict !== 'skip');
+  assert.deepEqual(failed.map((c) => `${c.id}: ${c.reason}`), []);
+  assert.equal(cli.code, 0, cli.stderr);
+  const skipped = run.cases.filter((c) => c.verdict === 'skip');
+  assert.deepEqual(skipped.map((c) => `${c.id}: ${c.reason}`), [], 'with --rcpt/--rcpt2 nothing the lab offers is skipped');
+});
+
+test('the suite has at least 40 cases, each citing an RFC 5321 section and a level', async () => {
+  const { cases, errors } = await loadSuites(SUITES, smtpAdapter);
+  assert.deepEqual(errors, []);
+  assert.ok(cases.length >= 40, `${cases.length} cases`);
+  assert.equal(run.cases.length, cases.length);
+  for (const c of cases) assert.match(`${c.header.ref.rfc} ${c.header.ref.section} ${c.header.level}`, /^5321 \d+(\.\d+)* (MUST|SHOULD|MAY)$/);
+});
+
+test('the TAP stream parses with tap-parser without errors, one test point per case', async () => {
+  const parser = new Parser();
+  const failures: unknown[] = [];
+  parser.on('extra', (line: string) => failures.push(line));
+  const done = new Promise<{ ok: boolean; count: number; plan: { end: number }; failures: unknown[] }>((resolve) => parser.on('complete', resolve));
+  parser.end(cli.stdout);
+  const final = await done;
+  assert.deepEqual(failures, []);
+  assert.ok(final.ok);
+  assert.equal(final.count, run.cases.length);
+  assert.equal(final.plan.end, run.cases.length);
+  assert.equal(await readFile(path.join(out, 'smtp.tap'), 'utf8'), cli.stdout, '--tap saves exactly the stream');
+});
+
+test('the JUnit file parses with junit2json with the expected counts and properties', async () => {
+  const xml = await readFile(path.join(out, 'smtp.xml'), 'utf8');
+  const junit = await parseJunit(xml);
+  assert.ok(junit && 'testsuite' in junit && Array.isArray(junit.testsuite));
+  const suites = junit.testsuite!;
+  assert.equal(suites.length, 1);
+  const suite = suites[0]!;
+  assert.equal(suite.tests, run.cases.length);
+  assert.equal(suite.failures ?? 0, 0);
+  assert.equal(suite.errors ?? 0, 0);
+  const names = suite.testcase!.map((t) => t.name);
+  assert.equal(new Set(names).size, names.length, 'testcase names are unique');
+  assert.ok(suite.testcase!.every((t) => t.classname === 'smtp.rfc5321'));
+  const props = JSON.stringify(suite.properties ?? []);
+  assert.match(props, /greeting/);
+  assert.match(props, /PIPELINING/);
+});
+
+test('report re-derives the same JUnit counts from the saved TAP', async () => {
+  const again = path.join(out, 'again.xml');
+  const result = await runCli(['report', path.join(out, 'smtp.tap'), '--junit', again]);
+  assert.equal(result.code, 0, result.stderr);
+  const [a, b] = await Promise.all([readFile(path.join(out, 'smtp.xml'), 'utf8'), readFile(again, 'utf8')]);
+  const [ja, jb] = await Promise.all([parseJunit(a), parseJunit(b)]);
+  assert.deepEqual(summarise(jb), summarise(ja));
+});
+
+test('transparency end to end (RFC 5321 §4.5.2): every fixture body is delivered byte for byte, dot lines included', async () => {
+  const { cases } = await loadSuites(SUITES, smtpAdapter);
+  const senders = cases.filter((c) => c.fixtures.length > 0);
+  assert.ok(senders.length > 0, 'some case sends a fixture');
+  assert.ok(senders.some((c) => c.fixtures.includes('messages/dot-lines.eml')), 'the dot-lines fixture is sent');
+  const checked: string[] = [];
+  for (const scriptCase of senders) {
+    const result = run.cases.find((r) => r.id === scriptCase.header.id)!;
+    const messageIds = result.transcript.filter((l) => l.dir === 'C').map((l) => /^Message-ID: (<[^>]+>)$/i.exec(l.text)?.[1]).filter((m): m is string => m !== undefined);
+    assert.ok(messageIds.length > 0, `${scriptCase.header.id}: its fixture carries a Message-ID header`);
+    const fixtureBody = bodyOf(await readFile(path.join(FIXTURES, scriptCase.fixtures[0]!), 'utf8'));
+    for (const messageId of messageIds) {
+      const delivered = await lab.waitForDelivery('alice', (m) => m.bytes.includes(messageId), 15_000);
+      assert.equal(bodyOf(delivered.bytes.toString('utf8')), fixtureBody, `${scriptCase.header.id}: delivered body differs`);
+      checked.push(scriptCase.header.id);
+    }
+  }
+  assert.ok(checked.length >= senders.length);
+});
+
+/** The body after the header/body separator, with LF line ends (Maildir stores LF). */
+function bodyOf(message: string): string {
+  const normalised = message.replace(/\r\n/g, '\n');
+  const split = normalised.indexOf('\n\n');
+  return split === -1 ? '' : normalised.slice(split + 2);
+}
+
+function summarise(junit: Awaited<ReturnType<typeof parseJunit>>): unknown {
+  if (!junit || !('testsuite' in junit)) return undefined;
+  return junit.testsuite?.map((s) => ({ name: s.name, tests: s.tests, failures: s.failures, errors: s.errors, skipped: s.skipped, cases: s.testcase?.map((t) => [t.name, t.classname]) }));
+}
