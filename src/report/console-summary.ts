@@ -53,5 +53,5 @@ function formatTotals(run: RunResult, paint: (style: Style, text: string) => str
   ];
   const seconds = (run.durationMs / 1000).toFixed(2);
   const heading = escapeLine(`${tool} ${toolVersion} ${protocol} ${target}`);
-  return `${heading}: ${parts.join(', ')} (${counts.total} cases) in ${seconds}s`;
+  return `${heading}: ${parts.join(', ')} (${counts.total} case${counts.total === 1 ? '' : 's'}) in ${seconds}s`;
 }
