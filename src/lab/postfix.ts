@@ -3,7 +3,7 @@ import { chmod, chown, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port.js';
-import { describeResult, pidAlive, runCommand, sleep, sleepSync, waitForGreeting, waitForPidExit } from './process-util.js';
+import { accountIds, describeResult, pidAlive, runCommand, sleep, sleepSync, tailFile, waitForGreeting, waitForPidExit } from './process-util.js';
 
 export interface LabMailbox { readonly user: string; readonly address: string; readonly maildir: string; }
 export interface DeliveredMessage { readonly file: string; readonly bytes: Buffer; }
@@ -107,28 +107,6 @@ async function stopEntry(entry: LiveEntry): Promise<void> {
   }
   live.delete(entry);
   if (!keepDir()) await rm(entry.dir, { recursive: true, force: true });
-}
-
-async function tailFile(file: string, lines: number): Promise<string> {
-  try {
-    const all = (await readFile(file, 'utf8')).split('\n');
-    if (all.at(-1) === '') all.pop();
-    return all.slice(-lines).join('\n');
-  } catch (e) {
-    return `(no log: ${(e as Error).message})`;
-  }
-}
-
-/** uid/gid of system accounts, via NSS (getent) rather than parsing /etc/passwd. */
-async function accountIds(names: readonly string[]): Promise<Map<string, { uid: number; gid: number }>> {
-  const r = await runCommand('getent', ['passwd', ...names], { timeoutMs: 5000 });
-  const ids = new Map<string, { uid: number; gid: number }>();
-  for (const line of r.stdout.split('\n')) {
-    const [name, , uid, gid] = line.split(':');
-    if (name && uid && gid) ids.set(name, { uid: Number(uid), gid: Number(gid) });
-  }
-  for (const n of names) if (!ids.has(n)) throw new Error(`system account ${n} not found (is the postfix package installed?)`);
-  return ids;
 }
 
 function mainCf(p: { queue: string; data: string; logDir: string; etc: string; domain: string; hostname: string }): string {

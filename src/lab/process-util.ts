@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import net from 'node:net';
 
 export interface CommandResult {
@@ -162,4 +163,27 @@ export async function waitForGreeting(host: string, port: number, timeoutMs: num
     await sleep(100);
   }
   throw new Error(`${host}:${port} gave no 220 greeting within ${timeoutMs} ms (last: ${lastError})`);
+}
+
+/** The last `lines` lines of a text file, or a note saying why there are none. */
+export async function tailFile(file: string, lines: number): Promise<string> {
+  try {
+    const all = (await readFile(file, 'utf8')).split('\n');
+    if (all.at(-1) === '') all.pop();
+    return all.slice(-lines).join('\n');
+  } catch (e) {
+    return `(no log: ${(e as Error).message})`;
+  }
+}
+
+/** uid/gid of system accounts, via NSS (getent) rather than parsing /etc/passwd. */
+export async function accountIds(names: readonly string[]): Promise<Map<string, { uid: number; gid: number }>> {
+  const r = await runCommand('getent', ['passwd', ...names], { timeoutMs: 5000 });
+  const ids = new Map<string, { uid: number; gid: number }>();
+  for (const line of r.stdout.split('\n')) {
+    const [name, , uid, gid] = line.split(':');
+    if (name && uid && gid) ids.set(name, { uid: Number(uid), gid: Number(gid) });
+  }
+  for (const n of names) if (!ids.has(n)) throw new Error(`system account ${n} not found (is the postfix package installed?)`);
+  return ids;
 }

@@ -1,5 +1,6 @@
 import { REQUIREMENT_LEVELS, type RequirementLevel, type RfcRef } from '../protocol/shared/rfc.js';
 import type { CaseResult, Failure, Protocol, SourceLocation, TranscriptLine, Verdict } from './result.js';
+import { formatTranscriptDiag, parseTranscriptText } from './transcript-text.js';
 
 /**
  * The YAML diagnostics of one TAP test point, and back: a CaseResult with snake_case keys.
@@ -8,7 +9,6 @@ import type { CaseResult, Failure, Protocol, SourceLocation, TranscriptLine, Ver
 
 const PROTOCOLS: readonly Protocol[] = ['smtp', 'pop3', 'imap'];
 const VERDICTS: readonly Verdict[] = ['pass', 'fail', 'skip', 'error'];
-const DIRECTIONS: readonly TranscriptLine['dir'][] = ['C', 'S', '*'];
 
 /**
  * A plain object for tap-yaml's stringify. Optional fields that are undefined are left out, so they
@@ -30,12 +30,7 @@ export function toCaseDiag(result: CaseResult): Record<string, unknown> {
     reason: result.reason,
     duration_ms: result.durationMs,
     failures: result.failures.map(toFailureDiag),
-    transcript: result.transcript.map((line) => ({
-      session: line.session,
-      dir: line.dir,
-      text: line.text,
-      at_ms: line.atMs,
-    })),
+    transcript: result.transcript.map(formatTranscriptDiag),
   };
   return escapeLineSeparators(dropUndefined(diag));
 }
@@ -112,7 +107,16 @@ function readFailure(value: unknown, path: string, ctx: DiagContext): Failure {
   return dropUndefined(failure);
 }
 
+const DIRECTIONS: readonly TranscriptLine['dir'][] = ['C', 'S', '*'];
+
+/** A transcript line: the compact string "S: text  [session +Nms]", or the object form. */
 function readLine(value: unknown, path: string, ctx: DiagContext): TranscriptLine {
+  if (typeof value === 'string') {
+    const line = parseTranscriptText(value);
+    if (line) return line;
+    ctx.problems.push(`${ctx.where}: ${path} is not a transcript line ("S: text  [session +Nms]"): ${JSON.stringify(value)}`);
+    return { session: '?', dir: '*', text: value, atMs: 0 };
+  }
   const obj = readRecord(value, path, ctx) ?? {};
   return {
     session: readString(obj, 'session', ctx, path),

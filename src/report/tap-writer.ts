@@ -43,6 +43,7 @@ export class TapWriter {
 
   start(info: RunInfo, plannedCount: number): void {
     this.#expectState('NEW', 'start');
+    if (!Number.isInteger(plannedCount) || plannedCount < 0) throw new RangeError(`bad plan: ${plannedCount}`);
     this.#state = 'STARTED';
     this.#sink(`TAP version 14\n${formatJsonComment(RUN_INFO_COMMENT, info)}1..${plannedCount}\n`);
   }

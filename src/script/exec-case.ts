@@ -10,7 +10,7 @@ import { isTransportError } from '../transport/errors.js';
 import type { FramedLine } from '../transport/framed-line.js';
 import { WireLog } from '../transport/wire-log.js';
 import type { ParsedLine, ProtocolAdapter, SessionTracker } from './adapter.js';
-import type { ExpectStep, Loc, ScriptCase, SendStep, Step } from './script-case.js';
+import { caseIdentity, type ExpectStep, type Loc, type ScriptCase, type SendStep, type Step } from './script-case.js';
 import { decodeEscapes, renderTemplate } from './template.js';
 import { renderTranscript } from './transcript.js';
 
@@ -64,13 +64,7 @@ export async function execCase<P>(scriptCase: ScriptCase<P>, adapter: ProtocolAd
   const first = failures[0];
   const reason = errorReason ?? run.errorReason ?? (first ? describeFailure(first) : undefined);
   return {
-    id: scriptCase.header.id,
-    protocol: scriptCase.protocol,
-    suite: scriptCase.suite,
-    summary: scriptCase.header.summary,
-    ref: scriptCase.header.ref,
-    level: scriptCase.header.level,
-    file: scriptCase.file,
+    ...caseIdentity(scriptCase),
     verdict,
     ...(reason ? { reason } : {}),
     failures,

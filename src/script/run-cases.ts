@@ -1,7 +1,7 @@
 import type { CaseResult } from '../report/result.js';
 import type { ProtocolAdapter } from './adapter.js';
 import { execCase, type ExecOptions } from './exec-case.js';
-import type { ScriptCase } from './script-case.js';
+import { caseIdentity, type ScriptCase } from './script-case.js';
 
 /** What the runner learned about the target before running cases (greeting, EHLO keywords, …). */
 export interface TargetProfile {
@@ -30,13 +30,7 @@ export function skipReason<P>(scriptCase: ScriptCase<P>, profile: TargetProfile,
 
 export function skippedResult<P>(scriptCase: ScriptCase<P>, reason: string): CaseResult {
   return {
-    id: scriptCase.header.id,
-    protocol: scriptCase.protocol,
-    suite: scriptCase.suite,
-    summary: scriptCase.header.summary,
-    ref: scriptCase.header.ref,
-    level: scriptCase.header.level,
-    file: scriptCase.file,
+    ...caseIdentity(scriptCase),
     verdict: 'skip',
     reason,
     failures: [],

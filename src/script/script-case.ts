@@ -1,5 +1,5 @@
 import type { RequirementLevel, RfcRef } from '../protocol/shared/rfc.js';
-import type { Protocol } from '../report/result.js';
+import type { CaseResult, Protocol } from '../report/result.js';
 import type { LineMatcher } from './adapter.js';
 
 export interface Loc {
@@ -69,4 +69,9 @@ export interface SuiteError {
   readonly file: string;
   readonly line: number;
   readonly message: string;
+}
+
+/** The fields of a result that say which case it is. */
+export function caseIdentity<P>(c: ScriptCase<P>): Pick<CaseResult, 'id' | 'protocol' | 'suite' | 'summary' | 'ref' | 'level' | 'file'> {
+  return { id: c.header.id, protocol: c.protocol, suite: c.suite, summary: c.header.summary, ref: c.header.ref, level: c.header.level, file: c.file };
 }
