@@ -3,7 +3,9 @@ import { chmod, chown, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port.js';
-import { accountIds, describeResult, pidAlive, runCommand, sleep, sleepSync, tailFile, waitForGreeting, waitForPidExit } from './process-util.js';
+import {
+  accountIds, describeResult, pidAlive, runCommand, signalQuietly, sleep, sleepSync, tailFile, untraversableAncestor, waitForGreeting, waitForPidExit,
+} from './process-util.js';
 
 export interface LabMailbox { readonly user: string; readonly address: string; readonly maildir: string; }
 export interface DeliveredMessage { readonly file: string; readonly bytes: Buffer; }
@@ -56,21 +58,13 @@ function isOurMaster(pid: number, queue: string): boolean {
   }
 }
 
-function signal(pid: number, sig: NodeJS.Signals): void {
-  try {
-    process.kill(pid, sig);
-  } catch {
-    // Already gone.
-  }
-}
-
 /** Last-resort cleanup when the test process exits without stopping its labs: synchronous only. */
 function stopAllSync(): void {
   const ours = [...live].flatMap((e) => (e.pid !== undefined && pidAlive(e.pid) && isOurMaster(e.pid, e.queue) ? [e.pid] : []));
-  for (const pid of ours) signal(pid, 'SIGTERM');
+  for (const pid of ours) signalQuietly(pid, 'SIGTERM');
   const deadline = Date.now() + 3000;
   while (ours.some(pidAlive) && Date.now() < deadline) sleepSync(50);
-  for (const pid of ours.filter(pidAlive)) signal(-pid, 'SIGKILL'); // master is its own process group leader
+  for (const pid of ours.filter(pidAlive)) signalQuietly(-pid, 'SIGKILL'); // master is its own process group leader
   if (!keepDir()) for (const e of live) rmSync(e.dir, { recursive: true, force: true });
   live.clear();
 }
@@ -99,9 +93,9 @@ async function readMasterPid(queue: string): Promise<number | undefined> {
 async function stopEntry(entry: LiveEntry): Promise<void> {
   const pid = entry.pid ?? (await readMasterPid(entry.queue));
   if (pid !== undefined && pidAlive(pid) && isOurMaster(pid, entry.queue)) {
-    signal(pid, 'SIGTERM'); // what `postfix stop` does, minus its unreliable wait
+    signalQuietly(pid, 'SIGTERM'); // what `postfix stop` does, minus its unreliable wait
     if (!(await waitForPidExit(pid, STOP_TIMEOUT_MS))) {
-      signal(-pid, 'SIGKILL');
+      signalQuietly(-pid, 'SIGKILL');
       if (!(await waitForPidExit(pid, 3000))) throw new Error(`Postfix master ${pid} (${entry.dir}) would not die`);
     }
   }
@@ -238,8 +232,21 @@ export async function startPostfix(options: PostfixLabOptions = {}): Promise<Pos
   if (!/^[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?$/i.test(domain)) throw new Error(`bad lab domain ${JSON.stringify(domain)}`);
   if (users.length === 0 || new Set(users).size !== users.length) throw new Error('lab users must be non-empty and distinct');
   for (const u of users) if (!/^[a-z0-9][a-z0-9._-]*$/i.test(u)) throw new Error(`bad lab user ${JSON.stringify(u)}`);
+  const blocked = untraversableAncestor(tmpdir());
+  if (blocked) throw new Error(`${blocked} is not searchable by others, so Postfix (user postfix/nobody) cannot reach a lab under ${tmpdir()}; set TMPDIR`);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(domain, users, options.port ?? (await freePort(HOST)));
+    } catch (e) {
+      // Another process may grab a free port before master binds it: pick another (unless fixed).
+      const raced = options.port === undefined && attempt < 3 && /Address already in use/.test((e as Error).message);
+      if (!raced) throw e;
+    }
+  }
+}
+
+async function startOnce(domain: string, users: readonly string[], port: number): Promise<PostfixLab> {
   const hostname = `mail.${domain}`;
-  const port = options.port ?? (await freePort(HOST));
   const ids = await accountIds(['postfix', 'nobody']);
 
   const dir = await mkdtemp(join(tmpdir(), 'mailconform-postfix-'));

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import net from 'node:net';
+import { dirname } from 'node:path';
 
 export interface CommandResult {
   readonly code: number | null;
@@ -80,6 +81,15 @@ export function describeResult(what: string, r: CommandResult): string {
   const how = r.timedOut ? 'timed out' : r.signal ? `died of ${r.signal}` : `exited ${String(r.code)}`;
   const output = `${r.stdout}${r.stderr}`.trim();
   return `${what} ${how}${output ? `: ${output}` : ''}`;
+}
+
+/** process.kill that ignores "no such process" (a negative pid signals the process group). */
+export function signalQuietly(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    // Already gone.
+  }
 }
 
 /** True while `pid` exists and is not a zombie (an unreaped corpse must count as gone). */
@@ -186,4 +196,12 @@ export async function accountIds(names: readonly string[]): Promise<Map<string, 
   }
   for (const n of names) if (!ids.has(n)) throw new Error(`system account ${n} not found (is the postfix package installed?)`);
   return ids;
+}
+
+/** The first directory on the way to `dir` (inclusive) that other users cannot search, if any. */
+export function untraversableAncestor(dir: string): string | undefined {
+  for (let d = dir; ; d = dirname(d)) {
+    if ((statSync(d).mode & 0o001) === 0) return d;
+    if (dirname(d) === d) return undefined;
+  }
 }
