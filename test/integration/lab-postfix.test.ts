@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
+import { SmtpClient } from '../../src/protocol/smtp/client.js';
 import { postfixUnavailableReason, startPostfix, type PostfixLab } from '../../src/lab/postfix.js';
 import { pidAlive } from '../../src/lab/process-util.js';
 
@@ -9,72 +10,15 @@ import { pidAlive } from '../../src/lab/process-util.js';
 const unavailable = /^(1|true)$/i.test(process.env['CI'] ?? '') ? undefined : postfixUnavailableReason();
 const WAIT_MS = 5000;
 
-/** Minimal SMTP client: whole replies (multi-line aware), every read bounded. */
-class Wire {
-  private buf = '';
-  private closed = false;
-  private wake: (() => void) | undefined;
-  private constructor(private readonly socket: net.Socket) {
-    socket.on('data', (b: Buffer) => {
-      this.buf += b.toString('latin1');
-      this.wake?.();
-    });
-    socket.on('close', () => {
-      this.closed = true;
-      this.wake?.();
-    });
-    socket.on('error', () => undefined);
-  }
-
-  static connect(port: number): Promise<Wire> {
-    return new Promise((resolve, reject) => {
-      const socket = net.connect({ host: '127.0.0.1', port });
-      const timer = setTimeout(() => {
-        socket.destroy();
-        reject(new Error('connect timeout'));
-      }, WAIT_MS);
-      socket.once('connect', () => {
-        clearTimeout(timer);
-        resolve(new Wire(socket));
-      });
-      socket.once('error', (e) => {
-        clearTimeout(timer);
-        reject(e);
-      });
-    });
-  }
-
-  /** Next complete reply, e.g. "250-a\r\n250 b" (without the final CRLF). */
-  async reply(): Promise<string> {
-    const deadline = Date.now() + WAIT_MS;
-    for (;;) {
-      const m = /^(?:\d{3}-[^\r\n]*\r\n)*\d{3}(?: [^\r\n]*)?\r\n/.exec(this.buf);
-      if (m) {
-        this.buf = this.buf.slice(m[0].length);
-        return m[0].slice(0, -2);
-      }
-      if (this.closed) throw new Error(`connection closed; unread ${JSON.stringify(this.buf)}`);
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no complete reply within ${WAIT_MS} ms; have ${JSON.stringify(this.buf)}`);
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, left);
-        this.wake = () => {
-          clearTimeout(t);
-          resolve();
-        };
-      });
-      this.wake = undefined;
-    }
-  }
-
-  async command(line: string): Promise<string> {
-    this.socket.write(`${line}\r\n`, 'latin1');
-    return this.reply();
-  }
-
-  close(): void {
-    this.socket.destroy();
-  }
+/** Our reference client against the lab: the reply text joined, and every reply must be well-formed. */
+async function connect(port: number): Promise<SmtpClient & { line(command?: string): Promise<string> }> {
+  const client = await SmtpClient.connect({ host: '127.0.0.1', port, readTimeoutMs: WAIT_MS, connectTimeoutMs: WAIT_MS });
+  const line = async (command?: string): Promise<string> => {
+    const { reply, violations } = command === undefined ? await client.greeting() : await client.command(command);
+    assert.deepEqual(violations, [], `violations in the reply to ${command ?? 'the greeting'}`);
+    return reply.lines.map((l) => `${l.codeText}${l.isFinal ? ' ' : '-'}${l.text}`).join('\n');
+  };
+  return Object.assign(client, { line });
 }
 
 /** Resolves with the connect error code, or 'connected' if the port still accepts. */
@@ -115,28 +59,29 @@ test('lab Postfix accepts, rejects and delivers like a real MTA', { skip: unavai
     assert.deepEqual(lab.mailboxes.map((m) => m.user), ['alice', 'bob']);
     const alice = `alice@${lab.domain}`;
     const token = `lab-${process.pid}-${Date.now()}`;
-    const wire = await Wire.connect(lab.port);
+    const wire = await connect(lab.port);
     try {
-      assert.match(await wire.reply(), new RegExp(`^220 ${lab.hostname.replace(/\./g, '\\.')} `));
-      const ehlo = await wire.command('EHLO client.example');
+      assert.match(await wire.line(), new RegExp(`^220 ${lab.hostname.replace(/\./g, '\\.')} `));
+      const ehlo = await wire.line('EHLO client.example');
       assert.match(ehlo, /^250-/);
       assert.match(ehlo, /^250[ -]PIPELINING$/m);
-      assert.match(await wire.command('MAIL FROM:<sender@client.example>'), /^250 /);
+      assert.match(await wire.line('MAIL FROM:<sender@client.example>'), /^250 /);
       // Unknown local user: Postfix's local_recipient_maps check.
       assert.match(
-        await wire.command(`RCPT TO:<nosuchuser@${lab.domain}>`),
+        await wire.line(`RCPT TO:<nosuchuser@${lab.domain}>`),
         /^550 5\.1\.1 <nosuchuser@example\.test>: Recipient address rejected: User unknown in local recipient table$/,
       );
       // Foreign domain from loopback: reject_unauth_destination, even though 127.0.0.1 is in mynetworks.
-      assert.match(await wire.command('RCPT TO:<someone@elsewhere.example>'), /^554 5\.7\.1 <someone@elsewhere\.example>: Relay access denied$/);
+      assert.match(await wire.line('RCPT TO:<someone@elsewhere.example>'), /^554 5\.7\.1 <someone@elsewhere\.example>: Relay access denied$/);
       // RFC 5321 §4.5.1: the bare "postmaster" must be accepted.
-      assert.match(await wire.command('RCPT TO:<postmaster>'), /^250 /);
-      assert.match(await wire.command(`RCPT TO:<${alice}>`), /^250 /);
-      assert.match(await wire.command('DATA'), /^354 /);
-      // "..leading" is the dot-stuffed form of ".leading" (RFC 5321 §4.5.2).
-      const body = [`Subject: ${token}`, `From: <sender@client.example>`, `To: <${alice}>`, '', 'first line', '..leading dot', '.'];
-      assert.match(await wire.command(body.join('\r\n')), /^250 /);
-      assert.match(await wire.command('QUIT'), /^221 /);
+      assert.match(await wire.line('RCPT TO:<postmaster>'), /^250 /);
+      assert.match(await wire.line(`RCPT TO:<${alice}>`), /^250 /);
+      // The client dot-stuffs ".leading dot" on the wire (RFC 5321 §4.5.2); Postfix must unstuff it.
+      const body = [`Subject: ${token}`, `From: <sender@client.example>`, `To: <${alice}>`, '', 'first line', '.leading dot', ''];
+      const sent = await wire.data(Buffer.from(body.join('\r\n')));
+      assert.equal(sent.reply.code, 250);
+      assert.deepEqual(sent.violations, []);
+      assert.match(await wire.line('QUIT'), /^221 /);
     } finally {
       wire.close();
     }
@@ -166,10 +111,10 @@ test('two lab instances run side by side and one after another', { skip: unavail
     assert.notEqual(a.masterPid, b.masterPid);
     assert.equal(b.hostname, 'mail.other.test');
     for (const lab of [a, b]) {
-      const wire = await Wire.connect(lab.port);
+      const wire = await connect(lab.port);
       try {
-        assert.match(await wire.reply(), new RegExp(`^220 ${lab.hostname.replace(/\./g, '\\.')} `));
-        assert.match(await wire.command('QUIT'), /^221 /);
+        assert.match(await wire.line(), new RegExp(`^220 ${lab.hostname.replace(/\./g, '\\.')} `));
+        assert.match(await wire.line('QUIT'), /^221 /);
       } finally {
         wire.close();
       }
@@ -185,9 +130,9 @@ test('two lab instances run side by side and one after another', { skip: unavail
 
   // A fresh one after the others are gone.
   await withLab(async (c) => {
-    const wire = await Wire.connect(c.port);
+    const wire = await connect(c.port);
     try {
-      assert.match(await wire.reply(), /^220 /);
+      assert.match(await wire.line(), /^220 /);
     } finally {
       wire.close();
     }
