@@ -61,19 +61,21 @@ export async function main(argv: readonly string[]): Promise<number> {
         y
           .positional('protocol', { choices: KNOWN_PROTOCOLS, describe: 'only this protocol' })
           .option('suites', { type: 'string', describe: 'suites directory' })
+          .option('fixtures', { type: 'string', describe: 'fixtures directory' })
           .option('json', { type: 'boolean', default: false, describe: 'print JSON' }),
       async (args) => {
         const { listCommand } = await import('./commands/list.js');
-        exitCode = await listCommand({ protocol: args.protocol as Protocol | undefined, suites: args.suites, json: args.json });
+        exitCode = await listCommand({ protocol: args.protocol as Protocol | undefined, suites: args.suites, fixtures: args.fixtures, json: args.json });
       },
     )
     .command(
       'lint',
       'parse every suite file and report errors as file:line',
-      (y: Argv) => y.option('suites', { type: 'string', describe: 'suites directory' }),
+      (y: Argv) =>
+        y.option('suites', { type: 'string', describe: 'suites directory' }).option('fixtures', { type: 'string', describe: 'fixtures directory' }),
       async (args) => {
         const { lintCommand } = await import('./commands/lint.js');
-        exitCode = await lintCommand({ suites: args.suites });
+        exitCode = await lintCommand({ suites: args.suites, fixtures: args.fixtures });
       },
     )
     .command(

@@ -3,14 +3,19 @@ import path from 'node:path';
 import type { ProtocolAdapter } from './adapter.js';
 import { parseSuite } from './parse-suite.js';
 import type { ScriptCase, SuiteError } from './script-case.js';
+import { templateVariables } from './template.js';
 
 export interface LoadedSuites<P> {
   readonly cases: readonly ScriptCase<P>[];
   readonly errors: readonly SuiteError[];
 }
 
-/** Every suite file under <suitesRoot>/<protocol>/, parsed, in a stable order (by path). */
-export async function loadSuites<P>(suitesRoot: string, adapter: ProtocolAdapter<P>): Promise<LoadedSuites<P>> {
+/**
+ * Every suite file under <suitesRoot>/<protocol>/, parsed, in a stable order (by path). With
+ * fixturesDir, the fixtures the cases send must exist, and variables used inside them count as
+ * the case's needs (so a case is skipped, not errored, when the run lacks them).
+ */
+export async function loadSuites<P>(suitesRoot: string, adapter: ProtocolAdapter<P>, fixturesDir?: string): Promise<LoadedSuites<P>> {
   const root = path.join(suitesRoot, adapter.protocol);
   const files = (await listFiles(root)).filter((f) => f.endsWith(adapter.fileExtension)).sort();
   const cases: ScriptCase<P>[] = [];
@@ -29,10 +34,29 @@ export async function loadSuites<P>(suitesRoot: string, adapter: ProtocolAdapter
     else if (seen.has(id)) errors.push({ file, line: 1, message: `duplicate id "${id}" (also in ${seen.get(id)})` });
     else {
       seen.set(id, file);
-      cases.push(parsed.case);
+      const withFixtures = fixturesDir ? await addFixtureNeeds(parsed.case, fixturesDir, errors) : parsed.case;
+      cases.push(withFixtures);
     }
   }
   return { cases, errors };
+}
+
+async function addFixtureNeeds<P>(scriptCase: ScriptCase<P>, fixturesDir: string, errors: SuiteError[]): Promise<ScriptCase<P>> {
+  const needs = new Set(scriptCase.needs);
+  for (const step of scriptCase.steps) {
+    if (step.kind !== 'send-fixture') continue;
+    let text: string;
+    try {
+      text = await readFile(path.join(fixturesDir, step.fixture), 'utf8');
+    } catch {
+      errors.push({ file: scriptCase.file, line: step.loc.line, message: `fixture ${step.fixture} not found in ${fixturesDir}` });
+      continue;
+    }
+    const vars = templateVariables(text);
+    if (Array.isArray(vars)) vars.forEach((v) => needs.add(v));
+    else errors.push({ file: scriptCase.file, line: step.loc.line, message: `fixture ${step.fixture}: ${vars.error}` });
+  }
+  return needs.size === scriptCase.needs.length ? scriptCase : { ...scriptCase, needs: [...needs] };
 }
 
 /** smtp/rfc5321/quit-closes.smtp → smtp.rfc5321.quit-closes */

@@ -213,7 +213,7 @@ class CaseRun<P> {
     try {
       await session.conn.write(bytes);
     } catch (err) {
-      this.failTransport(err, loc, 'a client line could be sent');
+      this.failTransport(err, loc, 'the server to take the client line', `could not send line ${loc.line}: `);
     }
   }
 
@@ -339,11 +339,12 @@ class CaseRun<P> {
     });
   }
 
-  private failTransport(err: unknown, loc: Loc, expected: string): never {
+  /** A read or write that the transport could not complete: the case fails there, with what was pending. */
+  private failTransport(err: unknown, loc: Loc, expected: string, prefix = `expected ${expected}, but `): never {
     if (!isTransportError(err)) throw err;
     const partial = err.partial ? ` (unterminated bytes: ${escapeBytes(err.partial)})` : '';
     this.fail({
-      message: `expected ${expected}, but ${err.message}${partial}`,
+      message: `${prefix}${err.message}${partial}`,
       ref: this.scriptCase.header.ref,
       level: this.scriptCase.header.level,
       location: loc,

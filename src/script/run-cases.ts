@@ -15,6 +15,7 @@ export interface TargetProfile {
 const VARIABLE_HINTS: Readonly<Record<string, string>> = {
   rcpt: 'set --rcpt to a mailbox that may receive test mail',
   rcpt2: 'set --rcpt2 to a second mailbox that may receive test mail',
+  domain: 'set --domain to a mail domain the server accepts (or give --rcpt)',
 };
 
 /** Why a case can't apply to this target, or undefined if it can run. */

@@ -53,7 +53,7 @@ export interface SuiteRunner {
   readonly protocol: Protocol;
   readonly defaultPort: number;
   readonly fileExtension: string;
-  list(suitesRoot: string): Promise<{ readonly cases: readonly CaseListing[]; readonly errors: readonly SuiteError[] }>;
+  list(suitesRoot: string, fixturesDir: string): Promise<{ readonly cases: readonly CaseListing[]; readonly errors: readonly SuiteError[] }>;
   run(options: SuiteRunOptions): Promise<SuiteRunOutcome>;
 }
 
@@ -63,15 +63,15 @@ export function createSuiteRunner<P>(spec: ProtocolSpec<P>): SuiteRunner {
     protocol: adapter.protocol,
     defaultPort: spec.defaultPort,
     fileExtension: adapter.fileExtension,
-    async list(suitesRoot) {
-      const { cases, errors } = await loadSuites(suitesRoot, adapter);
+    async list(suitesRoot, fixturesDir) {
+      const { cases, errors } = await loadSuites(suitesRoot, adapter, fixturesDir);
       return {
         errors,
         cases: cases.map((c) => ({ id: c.header.id, summary: c.header.summary, ref: c.header.ref, level: c.header.level, requires: c.header.requires, file: c.file })),
       };
     },
     async run(options) {
-      const { cases, errors } = await loadSuites(options.suitesRoot, adapter);
+      const { cases, errors } = await loadSuites(options.suitesRoot, adapter, options.fixturesDir);
       if (errors.length > 0) return { kind: 'suite-errors', errors };
       const selected = selectCases(cases, options.only, options.shard);
       if (selected.length === 0) return { kind: 'no-cases' };

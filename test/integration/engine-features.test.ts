@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { writeFile, mkdir } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import type { CaseResult } from '../../src/report/result.js';
@@ -109,8 +109,26 @@ test('@expect-close fails when the server keeps the connection open, and when it
   assert.match(chatty.failures[0]!.message, /expected the server to close the connection, got 250 extra/);
 });
 
-test('a missing fixture is a tool error (exit 2), not a server failure', async () => {
-  const result = await runCase('S: 220 *\n@send-fixture nope.eml\n', smtpLike(), async (root) => void (await mkdir(path.join(root, 'x'), { recursive: true })));
-  assert.equal(result.verdict, 'error');
-  assert.match(result.reason ?? '', /cannot read fixture nope\.eml/);
+test('a missing fixture is a suite error found before anything is sent', async () => {
+  const root = await writeTempSuites({ 'smtp/rfc5321/case.smtp': 'S: 220 *\n@send-fixture nope.eml\n' });
+  const outcome = await SUITE_RUNNERS.smtp!.run({
+    suitesRoot: root,
+    fixturesDir: root,
+    host: '127.0.0.1',
+    port: 1,
+    connectTimeoutMs: 500,
+    readTimeoutMs: 500,
+    maxLineLength: 4096,
+    vars: new Map(),
+    only: [],
+    onResult: () => undefined,
+  });
+  assert.ok(outcome.kind === 'suite-errors');
+  assert.deepEqual(outcome.errors, [{ file: 'smtp/rfc5321/case.smtp', line: 8, message: `fixture nope.eml not found in ${root}` }]);
+});
+
+test('variables used only inside a fixture make the case skip, not error, when the run lacks them', async () => {
+  const result = await runCase('S: 220 *\n@send-fixture m.eml\n', smtpLike(), async (root) => writeFile(path.join(root, 'm.eml'), 'To: <${someone}>\n\nhi\n'));
+  assert.equal(result.verdict, 'skip');
+  assert.match(result.reason ?? '', /needs \$\{someone\}/);
 });

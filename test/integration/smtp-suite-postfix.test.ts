@@ -16,6 +16,7 @@ import { runCli, type CliResult } from '../helpers/run-cli.js';
 
 const SUITES = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../../suites');
 const FIXTURES = path.resolve(SUITES, '../fixtures');
+const BASELINE = path.resolve(SUITES, '../test/baselines/postfix-3.7.json');
 
 let lab: PostfixLab;
 let out: string;
@@ -37,12 +38,31 @@ after(async () => {
   await lab?.stop();
 });
 
-test('every RFC 5321 case passes against Postfix (exit 0)', () => {
-  const failed = run.cases.filter((c) => c.verdict !== 'pass' && c.verdict !== 'skip');
-  assert.deepEqual(failed.map((c) => `${c.id}: ${c.reason}`), []);
-  assert.equal(cli.code, 0, cli.stderr);
+test('every RFC 5321 case passes against Postfix, except the documented deviations', async () => {
+  const baseline = JSON.parse(await readFile(BASELINE, 'utf8')) as { deviations: Record<string, string> };
+  const failed = run.cases.filter((c) => c.verdict === 'fail' || c.verdict === 'error');
+  assert.deepEqual(failed.map((c) => c.id).sort(), Object.keys(baseline.deviations).sort(), failed.map((c) => `${c.id}: ${c.reason}`).join('\n'));
+  assert.ok(failed.every((c) => c.verdict === 'fail'), 'no case errors');
+  assert.equal(cli.code, failed.length > 0 ? 1 : 0, cli.stderr);
+  for (const c of failed) {
+    // Evidence: the rule, the suite line, expected vs received, and the transcript.
+    const first = c.failures[0]!;
+    assert.ok(first.ref && first.expected !== undefined && first.received !== undefined, `${c.id}: ${JSON.stringify(first)}`);
+    assert.ok(c.transcript.some((l) => l.dir === 'S'));
+    const text = await readFile(path.join(SUITES, c.file), 'utf8');
+    assert.match(text, /^note: .*Known deviation: Postfix/m, `${c.id} documents the deviation in its note`);
+  }
   const skipped = run.cases.filter((c) => c.verdict === 'skip');
-  assert.deepEqual(skipped.map((c) => `${c.id}: ${c.reason}`), [], 'with --rcpt/--rcpt2 nothing the lab offers is skipped');
+  for (const c of skipped) assert.match(c.reason ?? '', /^server does not advertise /, `${c.id} skipped: ${c.reason}`);
+});
+
+test('without --rcpt/--domain the delivery cases are skipped with the flag to set, never failed', async () => {
+  const result = await runCli(['run', 'smtp', '--host', lab.host, '--port', String(lab.port), '--only', 'mail-transaction', '--only', 'postmaster-with-domain']);
+  const { run: bare } = readTap(result.stdout);
+  assert.deepEqual(bare.cases.map((c) => [c.id, c.verdict]), [['smtp.rfc5321.mail-transaction', 'skip'], ['smtp.rfc5321.postmaster-with-domain', 'skip']]);
+  assert.match(bare.cases[0]!.reason ?? '', /set --rcpt/);
+  assert.match(bare.cases[1]!.reason ?? '', /set --domain/);
+  assert.equal(result.code, 0);
 });
 
 test('the suite has at least 40 cases, each citing an RFC 5321 section and a level', async () => {
@@ -57,12 +77,12 @@ test('the TAP stream parses with tap-parser without errors, one test point per c
   const parser = new Parser();
   const failures: unknown[] = [];
   parser.on('extra', (line: string) => failures.push(line));
-  const done = new Promise<{ ok: boolean; count: number; plan: { end: number }; failures: unknown[] }>((resolve) => parser.on('complete', resolve));
+  const done = new Promise<{ ok: boolean; count: number; fail: number; plan: { end: number }; failures: unknown[] }>((resolve) => parser.on('complete', resolve));
   parser.end(cli.stdout);
   const final = await done;
   assert.deepEqual(failures, []);
-  assert.ok(final.ok);
   assert.equal(final.count, run.cases.length);
+  assert.equal(final.fail, run.cases.filter((c) => c.verdict === 'fail' || c.verdict === 'error').length);
   assert.equal(final.plan.end, run.cases.length);
   assert.equal(await readFile(path.join(out, 'smtp.tap'), 'utf8'), cli.stdout, '--tap saves exactly the stream');
 });
@@ -75,8 +95,9 @@ test('the JUnit file parses with junit2json with the expected counts and propert
   assert.equal(suites.length, 1);
   const suite = suites[0]!;
   assert.equal(suite.tests, run.cases.length);
-  assert.equal(suite.failures ?? 0, 0);
+  assert.equal(suite.failures ?? 0, run.cases.filter((c) => c.verdict === 'fail').length);
   assert.equal(suite.errors ?? 0, 0);
+  assert.equal(suite.skipped ?? 0, run.cases.filter((c) => c.verdict === 'skip').length);
   const names = suite.testcase!.map((t) => t.name);
   assert.equal(new Set(names).size, names.length, 'testcase names are unique');
   assert.ok(suite.testcase!.every((t) => t.classname === 'smtp.rfc5321'));
@@ -99,19 +120,26 @@ test('transparency end to end (RFC 5321 §4.5.2): every fixture body is delivere
   const senders = cases.filter((c) => c.fixtures.length > 0);
   assert.ok(senders.length > 0, 'some case sends a fixture');
   assert.ok(senders.some((c) => c.fixtures.includes('messages/dot-lines.eml')), 'the dot-lines fixture is sent');
-  const checked: string[] = [];
+  const problems: string[] = [];
+  let checked = 0;
   for (const scriptCase of senders) {
     const result = run.cases.find((r) => r.id === scriptCase.header.id)!;
     const messageIds = result.transcript.filter((l) => l.dir === 'C').map((l) => /^Message-ID: (<[^>]+>)$/i.exec(l.text)?.[1]).filter((m): m is string => m !== undefined);
     assert.ok(messageIds.length > 0, `${scriptCase.header.id}: its fixture carries a Message-ID header`);
     const fixtureBody = bodyOf(await readFile(path.join(FIXTURES, scriptCase.fixtures[0]!), 'utf8'));
+    // A case may also send hand-written messages; the fixture's must be among those delivered, intact.
+    const bodies: string[] = [];
     for (const messageId of messageIds) {
-      const delivered = await lab.waitForDelivery('alice', (m) => m.bytes.includes(messageId), 15_000);
-      assert.equal(bodyOf(delivered.bytes.toString('utf8')), fixtureBody, `${scriptCase.header.id}: delivered body differs`);
-      checked.push(scriptCase.header.id);
+      const arrived = (user: string) => lab.waitForDelivery(user, (m) => m.bytes.includes(messageId), 10_000);
+      const delivered = await Promise.any(lab.mailboxes.map((m) => arrived(m.user))).catch(() => undefined);
+      if (!delivered) problems.push(`${scriptCase.header.id}: ${messageId} was not delivered`);
+      else bodies.push(bodyOf(delivered.bytes.toString('utf8')));
     }
+    if (bodies.includes(fixtureBody)) checked++;
+    else problems.push(`${scriptCase.header.id}: no delivered body equals ${scriptCase.fixtures[0]}'s:\n${bodies.join('\n---\n')}`);
   }
-  assert.ok(checked.length >= senders.length);
+  assert.deepEqual(problems, []);
+  assert.ok(checked >= senders.length);
 });
 
 /** The body after the header/body separator, with LF line ends (Maildir stores LF). */

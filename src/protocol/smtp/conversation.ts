@@ -35,11 +35,15 @@ export class SmtpConversation {
   private inContent = false;
   private unsentTail = '';
 
+  /**
+   * Only CRLF ends a client line: "Conforming implementations MUST NOT recognize or generate any
+   * other character or character sequence as a line terminator" (§2.3.8). So a bare LF sent on
+   * purpose stays inside the line, and a server that splits there is caught answering twice.
+   */
   onSend(bytes: Buffer): void {
-    const text = this.unsentTail + bytes.toString('latin1');
-    const lines = text.split('\n');
+    const lines = (this.unsentTail + bytes.toString('latin1')).split('\r\n');
     this.unsentTail = lines.pop() ?? '';
-    for (const raw of lines) this.onClientLine(raw.endsWith('\r') ? raw.slice(0, -1) : raw);
+    for (const line of lines) this.onClientLine(line);
   }
 
   onLine(framed: FramedLine): SmtpLineEvent {
