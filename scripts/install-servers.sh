@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the integration tests run against (a real Postfix, later Dovecot).
+# Installs the Debian packages the integration tests run against (a real Postfix and Dovecot).
 # Idempotent: does nothing when they are all installed. Needs root to install anything.
 set -euo pipefail
 
-# One entry per server; to add Dovecot, add the line:  dovecot-core dovecot-imapd dovecot-pop3d
+# One entry per server (an entry may name several packages).
 PACKAGES=(
   postfix
+  dovecot-core dovecot-imapd dovecot-pop3d
 )
 
 missing=()

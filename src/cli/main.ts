@@ -2,7 +2,7 @@ import yargs, { type Argv } from 'yargs';
 import type { Protocol } from '../report/result.js';
 import { KNOWN_PROTOCOLS } from '../script/protocols.js';
 import { ToolError, UsageError, describeError } from './errors.js';
-import { CONNECTION_OPTIONS, VARIABLE_OPTIONS, collectVars } from './options.js';
+import { ACCOUNT_OPTIONS, CONNECTION_OPTIONS, VARIABLE_OPTIONS, collectVars } from './options.js';
 import { packageVersion } from './paths.js';
 
 const EPILOGUE = `Exit codes: 0 all cases passed (or were skipped), 1 the server failed a case, 2 usage error, unreachable target, or the tool could not run.
@@ -26,6 +26,7 @@ export async function main(argv: readonly string[]): Promise<number> {
           .positional('protocol', { choices: KNOWN_PROTOCOLS, describe: 'which protocol the server speaks' })
           .options(CONNECTION_OPTIONS)
           .options(VARIABLE_OPTIONS)
+          .options(ACCOUNT_OPTIONS)
           .option('junit', { type: 'string', describe: 'also write a JUnit XML report to this file' })
           .option('tap', { type: 'string', describe: 'also save the TAP stream to this file (for `mailconform report`)' })
           .option('only', { type: 'string', array: true, default: [], describe: 'run only cases whose id contains this text or matches this *-pattern (repeatable)' })
@@ -33,7 +34,8 @@ export async function main(argv: readonly string[]): Promise<number> {
           .option('suites', { type: 'string', describe: 'suites directory (default: the suites shipped with mailconform)' })
           .option('fixtures', { type: 'string', describe: 'fixtures directory (default: the fixtures shipped with mailconform)' })
           .example('$0 run smtp --host 127.0.0.1 --port 25 --junit reports/smtp.xml', 'all SMTP cases; TAP on stdout, JUnit in reports/')
-          .example('$0 run smtp --host mx.example.test --rcpt postmaster@example.test', 'also run the delivery cases, sending test mail to that mailbox'),
+          .example('$0 run smtp --host mx.example.test --rcpt postmaster@example.test', 'also run the delivery cases, sending test mail to that mailbox')
+          .example('POP3_PASS=… $0 run pop3 --host 127.0.0.1 --user alice --password-env POP3_PASS', 'log in with a password from the environment'),
       async (args) => {
         const { runCommand } = await import('./commands/run.js');
         exitCode = await runCommand({
@@ -50,6 +52,8 @@ export async function main(argv: readonly string[]): Promise<number> {
           timeout: args.timeout,
           maxLine: args['max-line'],
           vars: collectVars(args),
+          seedCommand: args['seed-command'],
+          allowDestructive: args['allow-destructive'],
           color: process.stderr.isTTY === true,
         });
       },

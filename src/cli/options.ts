@@ -21,7 +21,31 @@ export const VARIABLE_OPTIONS = {
   var: { type: 'string', array: true, default: [], describe: 'any other transcript variable, as name=value (repeatable)' },
 } as const satisfies Record<string, Options>;
 
-type VariableArgs = { readonly [K in Exclude<keyof typeof VARIABLE_OPTIONS, 'var'>]?: string } & { readonly var: readonly (string | number)[] };
+/** The account the tool logs in to (POP3, IMAP), and what it may do there. */
+export const ACCOUNT_OPTIONS = {
+  user: { type: 'string', describe: 'user name to log in with (${user})' },
+  'password-env': { type: 'string', describe: 'name of an environment variable holding the password (${password}); never shown in any report' },
+  password: { type: 'string', describe: 'the password itself; WARNING: visible to other users in the process list — prefer --password-env' },
+  'seed-command': {
+    type: 'string',
+    describe: 'shell command that stores the message given on stdin in the tested mailbox (e.g. "doveadm save -u alice"); cases that need known messages are skipped without it',
+  },
+  'allow-destructive': {
+    type: 'boolean',
+    default: false,
+    describe: 'let destructive cases (POP3 DELE+QUIT) run on messages the tool did not create; off by default so no existing mail is ever deleted',
+  },
+} as const satisfies Record<string, Options>;
+
+/** Secret variables: redacted from every result, report and log. */
+export const SECRET_VARIABLES: ReadonlySet<string> = new Set(['password']);
+
+type VariableArgs = { readonly [K in Exclude<keyof typeof VARIABLE_OPTIONS, 'var'>]?: string } & {
+  readonly var: readonly (string | number)[];
+  readonly user?: string;
+  readonly password?: string;
+  readonly 'password-env'?: string;
+};
 
 /** Named variable flags plus --var name=value pairs, as transcript bindings. */
 export function collectVars(args: VariableArgs): Map<string, string> {
@@ -31,9 +55,21 @@ export function collectVars(args: VariableArgs): Map<string, string> {
     if (eq <= 0) throw new UsageError(`--var takes name=value, got "${entry}"`);
     vars.set(entry.slice(0, eq), entry.slice(eq + 1));
   }
-  for (const name of ['rcpt', 'rcpt2', 'domain', 'from', 'client'] as const) {
+  for (const name of ['rcpt', 'rcpt2', 'domain', 'from', 'client', 'user'] as const) {
     const value = args[name];
     if (value !== undefined) vars.set(name, value);
   }
+  const password = readPassword(args);
+  if (password !== undefined) vars.set('password', password);
   return vars;
+}
+
+function readPassword(args: VariableArgs): string | undefined {
+  if (args.password !== undefined && args['password-env'] !== undefined) throw new UsageError('give --password or --password-env, not both');
+  if (args.password !== undefined) return args.password;
+  const name = args['password-env'];
+  if (name === undefined) return undefined;
+  const value = process.env[name];
+  if (value === undefined || value === '') throw new UsageError(`--password-env ${name}: the environment variable ${name} is not set`);
+  return value;
 }

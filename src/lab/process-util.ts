@@ -22,17 +22,24 @@ export function sleepSync(ms: number): void {
 }
 
 /**
- * Runs a command without a shell, bounded by timeoutMs (then SIGKILL). Resolves on exit even if a
+ * Runs a command without a shell, bounded by timeoutMs (then SIGKILL), feeding it `input` on stdin if given. Resolves on exit even if a
  * daemonised grandchild keeps the output pipes open (we stop waiting for them after a short grace).
  */
 export function runCommand(
   file: string,
   args: readonly string[],
-  options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+  options: { timeoutMs?: number; env?: NodeJS.ProcessEnv; input?: Buffer } = {},
 ): Promise<CommandResult> {
   const timeoutMs = options.timeoutMs ?? 20_000;
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env });
+    const env = options.env ?? process.env;
+    const child = options.input
+      ? spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'], env })
+      : spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
+    if (child.stdin) {
+      child.stdin.on('error', () => undefined); // EPIPE if the command exits without reading all of it
+      child.stdin.end(options.input);
+    }
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;
@@ -194,7 +201,7 @@ export async function accountIds(names: readonly string[]): Promise<Map<string, 
     const [name, , uid, gid] = line.split(':');
     if (name && uid && gid) ids.set(name, { uid: Number(uid), gid: Number(gid) });
   }
-  for (const n of names) if (!ids.has(n)) throw new Error(`system account ${n} not found (is the postfix package installed?)`);
+  for (const n of names) if (!ids.has(n)) throw new Error(`system account ${n} not found (is the package that creates it installed?)`);
   return ids;
 }
 
@@ -204,4 +211,74 @@ export function untraversableAncestor(dir: string): string | undefined {
     if ((statSync(d).mode & 0o001) === 0) return d;
     if (dirname(d) === d) return undefined;
   }
+}
+
+/** True while any process is in process group `pgid` (e.g. a daemon's children after it exited). */
+export function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Polls until process group `pgid` is empty; resolves true if it emptied within timeoutMs. */
+export async function waitForGroupExit(pgid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (groupAlive(pgid)) {
+    if (Date.now() >= deadline) return false;
+    await sleep(50);
+  }
+  return true;
+}
+
+/** Connects once, reads the first CRLF-terminated line, then sends `goodbye` and closes. */
+function readFirstLineOnce(host: string, port: number, timeoutMs: number, goodbye: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host, port });
+    let text = '';
+    const timer = setTimeout(() => fail(new Error(`no greeting within ${timeoutMs} ms`)), timeoutMs);
+    function fail(e: Error): void {
+      clearTimeout(timer);
+      socket.removeAllListeners();
+      socket.on('error', () => undefined);
+      socket.destroy();
+      reject(e);
+    }
+    socket.once('error', fail);
+    socket.once('close', () => fail(new Error(`connection closed before a greeting (got ${JSON.stringify(text)})`)));
+    socket.on('data', (b: Buffer) => {
+      text += b.toString('latin1');
+      const end = text.indexOf('\r\n');
+      if (end < 0) return;
+      clearTimeout(timer);
+      socket.removeAllListeners();
+      socket.on('error', () => undefined);
+      socket.end(goodbye); // politely, so the server logs no lost connection
+      setTimeout(() => socket.destroy(), 1000).unref();
+      resolve(text.slice(0, end));
+    });
+  });
+}
+
+/**
+ * Waits until host:port greets with a first line matching `expected` (e.g. /^\+OK/ for POP3), retrying
+ * refused connections until timeoutMs. Resolves with that line; rejects on timeout or another greeting.
+ */
+export async function waitForBanner(host: string, port: number, timeoutMs: number, expected: RegExp, goodbye = 'QUIT\r\n'): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError = 'no attempt made';
+  while (Date.now() < deadline) {
+    try {
+      const line = await readFirstLineOnce(host, port, Math.max(100, Math.min(5000, deadline - Date.now())), goodbye);
+      if (!expected.test(line)) throw new Error(`unexpected greeting ${JSON.stringify(line)}`);
+      return line;
+    } catch (e) {
+      lastError = (e as Error).message;
+      if (lastError.startsWith('unexpected greeting')) throw e;
+    }
+    await sleep(100);
+  }
+  throw new Error(`${host}:${port} gave no greeting matching ${String(expected)} within ${timeoutMs} ms (last: ${lastError})`);
 }

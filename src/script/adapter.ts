@@ -49,4 +49,6 @@ export interface SessionTracker<P> {
   awaitingLines(): boolean;
   /** Protocol session state for diagnostics, e.g. "RCPT". */
   describeState(): string;
+  /** Facts learned from the server that transcripts may use as ${name}, e.g. "apop.timestamp". */
+  facts?(): ReadonlyMap<string, string>;
 }

@@ -12,6 +12,7 @@ import { WireLog } from '../transport/wire-log.js';
 import type { ParsedLine, ProtocolAdapter, SessionTracker } from './adapter.js';
 import { caseIdentity, type ExpectStep, type Loc, type ScriptCase, type SendStep, type Step } from './script-case.js';
 import { decodeEscapes, renderTemplate } from './template.js';
+import { redactCaseResult } from './redact.js';
 import { renderTranscript } from './transcript.js';
 
 export interface ExecOptions {
@@ -24,6 +25,8 @@ export interface ExecOptions {
   readonly fixturesDir: string;
   /** Run variables (rcpt, domain, …); captures are added per case. */
   readonly bindings: ReadonlyMap<string, string>;
+  /** Variables whose values must never appear in a result (passwords); digests of them are secret too. */
+  readonly secretNames: ReadonlySet<string>;
 }
 
 interface LiveSession<P> {
@@ -63,7 +66,7 @@ export async function execCase<P>(scriptCase: ScriptCase<P>, adapter: ProtocolAd
   if (verdict === 'pass' && failures.length > 0) verdict = 'fail';
   const first = failures[0];
   const reason = errorReason ?? run.errorReason ?? (first ? describeFailure(first) : undefined);
-  return {
+  const result: CaseResult = {
     ...caseIdentity(scriptCase),
     verdict,
     ...(reason ? { reason } : {}),
@@ -71,6 +74,7 @@ export async function execCase<P>(scriptCase: ScriptCase<P>, adapter: ProtocolAd
     transcript: run.transcript(),
     durationMs: Math.round(performance.now() - started),
   };
+  return redactCaseResult(result, run.secrets());
 }
 
 export function describeFailure(failure: Failure): string {
@@ -84,6 +88,7 @@ class CaseRun<P> {
   private readonly logs: Array<{ name: string; log: WireLog }> = [];
   private current: LiveSession<P> | undefined;
   private readonly bindings: Map<string, string>;
+  private readonly derivedSecrets = new Set<string>();
   private readonly readTimeoutMs: number;
 
   constructor(
@@ -139,6 +144,12 @@ class CaseRun<P> {
     }
   }
 
+  /** Every secret value this case knew: secret run variables and what was derived from them. */
+  secrets(): string[] {
+    const values = [...this.options.secretNames].map((name) => this.bindings.get(name)).filter((v): v is string => v !== undefined);
+    return [...values, ...this.derivedSecrets];
+  }
+
   closeAll(): void {
     for (const session of this.sessions.values()) session.conn.close();
   }
@@ -181,8 +192,9 @@ class CaseRun<P> {
   }
 
   private renderSend(send: SendStep): Buffer {
-    const rendered = renderTemplate(send.template, this.bindings);
+    const rendered = renderTemplate(send.template, this.bindings, (name) => this.options.secretNames.has(name));
     if ('text' in rendered) {
+      rendered.derivedSecrets.forEach((secret) => this.derivedSecrets.add(secret));
       if (!send.raw) return Buffer.from(`${rendered.text}\r\n`, 'utf8');
       const decoded = decodeEscapes(rendered.text);
       if (!('error' in decoded)) return decoded;
@@ -323,6 +335,8 @@ class CaseRun<P> {
   private parse(session: LiveSession<P>, framed: FramedLine, loc: Loc | undefined): ParsedLine<P> {
     const line = session.tracker.onLine(framed);
     for (const violation of line.violations) this.failViolation(violation, framed.bytes, loc);
+    // What the protocol learned (e.g. the APOP timestamp of a POP3 greeting) becomes ${variables}.
+    for (const [name, value] of session.tracker.facts?.() ?? []) this.bindings.set(name, value);
     return line;
   }
 

@@ -9,7 +9,7 @@ import { decodeEscapes, templateVariables } from './template.js';
  * case, or returns every error found with its line. See suites/README.md for the language.
  */
 
-const HEADER_KEYS = ['id', 'summary', 'rfc', 'section', 'level', 'requires', 'quote', 'note', 'timeout'] as const;
+const HEADER_KEYS = ['id', 'summary', 'rfc', 'section', 'level', 'requires', 'quote', 'note', 'timeout', 'seed', 'destructive'] as const;
 type HeaderKey = (typeof HEADER_KEYS)[number];
 const REQUIRED_KEYS: readonly HeaderKey[] = ['id', 'summary', 'rfc', 'section', 'level'];
 
@@ -59,11 +59,20 @@ export function parseSuite<P>(text: string, file: string, adapter: ProtocolAdapt
   if (header.has('level') && !REQUIREMENT_LEVELS.includes(level)) fail(header.get('level')!.line, `level must be one of ${REQUIREMENT_LEVELS.join(', ')}`);
   const timeout = header.get('timeout');
   if (timeout && !/^\d+$/.test(timeout.value)) fail(timeout.line, `timeout is milliseconds, e.g. "timeout: 15000"`);
+  const seed = (header.get('seed')?.value ?? '').split(/[\s,]+/).filter(Boolean);
+  for (const entry of seed) {
+    if (entry !== 'any' && (entry.includes('..') || path.posix.isAbsolute(entry))) fail(header.get('seed')!.line, `seed entries are fixture paths inside fixtures/ or "any", got ${entry}`);
+  }
+  const destructive = header.get('destructive');
+  if (destructive && !['yes', 'no'].includes(destructive.value)) fail(destructive.line, 'destructive is "yes" or "no"');
   checkFolderMatchesRfc(file, rfc, fail);
 
   const steps = parseBody(lines, i + 1, file, adapter, fail);
   if (steps.length === 0) fail(i + 1, 'the transcript is empty');
   const { needs, fixtures } = analyseSteps(steps, fail);
+  // Messages placed before the case are named m1, m2, … (see suites/README.md); they are not needs.
+  const seeded = new Set(seedVariables((header.get('seed')?.value ?? '').split(/[\s,]+/).filter(Boolean).length));
+  const runNeeds = needs.filter((v) => !seeded.has(v));
 
   if (errors.length > 0) return { ok: false, errors };
   const caseHeader: CaseHeader = {
@@ -75,11 +84,20 @@ export function parseSuite<P>(text: string, file: string, adapter: ProtocolAdapt
     ...optional('quote', header.get('quote')?.value),
     ...optional('note', header.get('note')?.value),
     ...(timeout ? { timeoutMs: Number(timeout.value) } : {}),
+    seed,
+    destructive: destructive?.value === 'yes',
   };
   return {
     ok: true,
-    case: { protocol: adapter.protocol, header: caseHeader, steps, file, suite: path.posix.dirname(file), needs, fixtures },
+    case: { protocol: adapter.protocol, header: caseHeader, steps, file, suite: path.posix.dirname(file), needs: runNeeds, fixtures },
   };
+}
+
+/** Variables a case gets from its seeded messages: m1, m1.size, m1.uidl, m1.lines, …, count, size, beyond. */
+export function seedVariables(count: number): string[] {
+  const names = count > 0 ? ['count', 'size', 'beyond'] : [];
+  for (let i = 1; i <= count; i++) names.push(`m${i}`, `m${i}.size`, `m${i}.uidl`, `m${i}.lines`);
+  return names;
 }
 
 function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {

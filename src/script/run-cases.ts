@@ -1,6 +1,8 @@
 import type { CaseResult } from '../report/result.js';
 import type { ProtocolAdapter } from './adapter.js';
 import { execCase, type ExecOptions } from './exec-case.js';
+import type { CaseContext, CaseSetup, PrepareCase } from './case-setup.js';
+import { redactCaseResult } from './redact.js';
 import { caseIdentity, type ScriptCase } from './script-case.js';
 
 /** What the runner learned about the target before running cases (greeting, EHLO keywords, …). */
@@ -40,28 +42,67 @@ export function skippedResult<P>(scriptCase: ScriptCase<P>, reason: string): Cas
   };
 }
 
+export interface RunCasesOptions extends Omit<ExecOptions, 'bindings'> {
+  readonly bindings: ReadonlyMap<string, string>;
+  readonly prepare: PrepareCase<unknown>;
+  readonly context: Omit<CaseContext, 'bindings'>;
+}
+
 /**
  * Runs cases one after another, reporting each result as soon as it is known (the TAP stream is
- * written from onResult, so an interrupted run still has a record of what finished).
+ * written from onResult, so an interrupted run still has a record of what finished). Each case is
+ * prepared by the protocol (seeded messages, own mailbox) and cleaned up after, even on failure.
  */
 export async function runCases<P>(
   cases: readonly ScriptCase<P>[],
   adapter: ProtocolAdapter<P>,
   profile: TargetProfile,
-  options: ExecOptions,
+  options: RunCasesOptions,
   onResult: (result: CaseResult) => void,
 ): Promise<CaseResult[]> {
   const results: CaseResult[] = [];
   for (const scriptCase of cases) {
-    const bindings = new Map(options.bindings);
-    bindings.set('uniq', uniqueToken(scriptCase.header.id));
-    bindings.set('date', formatRfc5322Date(new Date()));
-    const skip = skipReason(scriptCase, profile, bindings);
-    const result = skip ? skippedResult(scriptCase, skip) : await execCase(scriptCase, adapter, { ...options, bindings });
+    const result = await runOneCase(scriptCase, adapter, profile, options);
     results.push(result);
     onResult(result);
   }
   return results;
+}
+
+async function runOneCase<P>(scriptCase: ScriptCase<P>, adapter: ProtocolAdapter<P>, profile: TargetProfile, options: RunCasesOptions): Promise<CaseResult> {
+  const bindings = new Map(options.bindings);
+  bindings.set('uniq', uniqueToken(scriptCase.header.id));
+  bindings.set('date', formatRfc5322Date(new Date()));
+  const skip = skipReason(scriptCase, profile, bindings);
+  if (skip) return skippedResult(scriptCase, skip);
+
+  let setup: CaseSetup;
+  try {
+    setup = await options.prepare(scriptCase as ScriptCase<unknown>, { ...options.context, bindings });
+  } catch (err) {
+    return errorResult(scriptCase, `could not prepare the case: ${describe(err)}`, options.secretNames, bindings);
+  }
+  if (setup.skip) return skippedResult(scriptCase, setup.skip);
+  for (const [name, value] of setup.bindings ?? []) bindings.set(name, value);
+
+  const result = await execCase(scriptCase, adapter, { ...options, bindings });
+  try {
+    await setup.cleanup?.();
+    return result;
+  } catch (err) {
+    // Left-over tool data is the tool's failure to clean up, not the server's: say so loudly.
+    const reason = `cleanup after the case failed (tool-created messages may remain): ${describe(err)}`;
+    return result.verdict === 'fail' ? { ...result, reason: `${result.reason}; ${reason}` } : { ...result, verdict: 'error', reason };
+  }
+}
+
+function errorResult<P>(scriptCase: ScriptCase<P>, reason: string, secretNames: ReadonlySet<string>, bindings: ReadonlyMap<string, string>): CaseResult {
+  const secrets = [...secretNames].map((n) => bindings.get(n)).filter((v): v is string => v !== undefined);
+  return redactCaseResult({ ...skippedResult(scriptCase, reason), verdict: 'error' }, secrets);
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 /** A token unique to this run and case, for Message-IDs and mailbox names the tool creates. */

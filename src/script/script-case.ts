@@ -21,6 +21,13 @@ export interface CaseHeader {
   readonly note?: string;
   /** Per-read timeout override for slow steps. */
   readonly timeoutMs?: number;
+  /**
+   * Messages the runner places in the target before the case (fixture paths, or "any": any
+   * message will do). The protocol binds m1, m1.size, … to where they landed.
+   */
+  readonly seed: readonly string[];
+  /** The case permanently removes or changes messages (POP3 DELE + QUIT, IMAP EXPUNGE). */
+  readonly destructive: boolean;
 }
 
 /** How many received lines an expectation takes: exactly one, optional, zero or more, one or more. */

@@ -3,6 +3,7 @@ import type { ConnectOptions } from '../transport/connection.js';
 import type { RequirementLevel, RfcRef } from '../protocol/shared/rfc.js';
 import type { ProtocolAdapter } from './adapter.js';
 import { loadSuites } from './discover.js';
+import { prepareNothing, type PrepareCase, type SeedingOptions } from './case-setup.js';
 import { runCases, type TargetProfile } from './run-cases.js';
 import type { SuiteError } from './script-case.js';
 import { selectCases, type Shard } from './select-cases.js';
@@ -15,6 +16,8 @@ export interface ProtocolSpec<P> {
   probe(options: ConnectOptions, vars: ReadonlyMap<string, string>): Promise<TargetProfile>;
   /** Run variables: the user's, completed with protocol defaults and what the probe learned. */
   completeVars(vars: ReadonlyMap<string, string>, profile: TargetProfile): Map<string, string>;
+  /** Per-case preparation; the default skips cases that need seeded messages. */
+  readonly prepareCase?: PrepareCase<P>;
 }
 
 export interface CaseListing {
@@ -35,6 +38,10 @@ export interface SuiteRunOptions {
   readonly readTimeoutMs: number;
   readonly maxLineLength: number;
   readonly vars: ReadonlyMap<string, string>;
+  /** Names of vars that are secret (password): redacted from every result. */
+  readonly secretNames: ReadonlySet<string>;
+  readonly seeding: SeedingOptions;
+  readonly allowDestructive: boolean;
   /** Case id patterns; empty selects all. */
   readonly only: readonly string[];
   readonly shard?: Shard;
@@ -85,7 +92,25 @@ export function createSuiteRunner<P>(spec: ProtocolSpec<P>): SuiteRunner {
       const profile = await spec.probe(connect, options.vars);
       options.onStart?.(profile, selected.length);
       const bindings = spec.completeVars(options.vars, profile);
-      const results = await runCases(selected, adapter, profile, { ...connect, connectTimeoutMs: options.connectTimeoutMs, readTimeoutMs: options.readTimeoutMs, maxLineLength: options.maxLineLength, fixturesDir: options.fixturesDir, bindings }, options.onResult);
+      const prepare = (spec.prepareCase ?? prepareNothing) as PrepareCase<unknown>;
+      const results = await runCases(
+        selected,
+        adapter,
+        profile,
+        {
+          host: options.host,
+          port: options.port,
+          connectTimeoutMs: options.connectTimeoutMs,
+          readTimeoutMs: options.readTimeoutMs,
+          maxLineLength: options.maxLineLength,
+          fixturesDir: options.fixturesDir,
+          bindings,
+          secretNames: options.secretNames,
+          prepare,
+          context: { connect, fixturesDir: options.fixturesDir, seeding: options.seeding, allowDestructive: options.allowDestructive },
+        },
+        options.onResult,
+      );
       return { kind: 'done', profile, results };
     },
   };

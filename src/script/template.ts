@@ -1,11 +1,16 @@
 import type { Bindings } from './text-pattern.js';
 
+import { createHash } from 'node:crypto';
+
 /**
  * Client-line templates: `${name}` is replaced by a variable's value, `${repeat:TEXT:N}` by TEXT
- * repeated N times (for over-long lines), and `$${` is a literal `${`.
+ * repeated N times (for over-long lines), `${md5hex:a,b}` by the MD5 hex digest of the values of
+ * variables a and b concatenated (POP3 APOP, RFC 1939 §7), and `$${` is a literal `${`.
  */
 
 const REPEAT = /^repeat:([^:]*):(\d+)$/;
+const MD5HEX = /^md5hex:([A-Za-z_][A-Za-z0-9_.-]*(?:,[A-Za-z_][A-Za-z0-9_.-]*)*)$/;
+const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 const MAX_REPEAT_BYTES = 16 * 1024 * 1024;
 
 type Piece = { readonly kind: 'text'; readonly text: string } | { readonly kind: 'expr'; readonly expr: string };
@@ -40,9 +45,12 @@ export function templateVariables(template: string): string[] | { readonly error
   for (const piece of pieces) {
     if (piece.kind !== 'expr') continue;
     const repeat = REPEAT.exec(piece.expr);
+    const md5 = MD5HEX.exec(piece.expr);
     if (repeat) {
       if (Number(repeat[2]) * repeat[1]!.length > MAX_REPEAT_BYTES) return { error: `repeat too large: ${piece.expr}` };
-    } else if (/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(piece.expr)) {
+    } else if (md5) {
+      names.push(...md5[1]!.split(','));
+    } else if (NAME.test(piece.expr)) {
       names.push(piece.expr);
     } else {
       return { error: `bad expression \${${piece.expr}}` };
@@ -51,11 +59,17 @@ export function templateVariables(template: string): string[] | { readonly error
   return names;
 }
 
+export type RenderedTemplate =
+  | { readonly text: string; /** Values computed from secret variables (digests): secret too. */ readonly derivedSecrets: readonly string[] }
+  | { readonly missing: string }
+  | { readonly error: string };
+
 /** Renders a template; a variable without a value is reported, not sent as an empty string. */
-export function renderTemplate(template: string, bindings: Bindings): { text: string } | { missing: string } | { error: string } {
+export function renderTemplate(template: string, bindings: Bindings, isSecret: (name: string) => boolean = () => false): RenderedTemplate {
   const pieces = splitTemplate(template);
   if ('error' in pieces) return pieces;
   let text = '';
+  const derivedSecrets: string[] = [];
   for (const piece of pieces) {
     if (piece.kind === 'text') {
       text += piece.text;
@@ -66,11 +80,23 @@ export function renderTemplate(template: string, bindings: Bindings): { text: st
       text += repeat[1]!.repeat(Number(repeat[2]));
       continue;
     }
-    const value = bindings.get(piece.expr);
-    if (value === undefined) return { missing: piece.expr };
-    text += value;
+    const md5 = MD5HEX.exec(piece.expr);
+    const names = md5 ? md5[1]!.split(',') : [piece.expr];
+    const values: string[] = [];
+    for (const name of names) {
+      const value = bindings.get(name);
+      if (value === undefined) return { missing: name };
+      values.push(value);
+    }
+    if (!md5) {
+      text += values[0];
+      continue;
+    }
+    const digest = createHash('md5').update(values.join(''), 'utf8').digest('hex');
+    if (names.some(isSecret)) derivedSecrets.push(digest);
+    text += digest;
   }
-  return { text };
+  return { text, derivedSecrets };
 }
 
 /** Decodes \r \n \t \\ and \xHH in a raw client line (C!:) into bytes. */

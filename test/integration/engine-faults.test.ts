@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { CaseResult } from '../../src/report/result.js';
-import { SUITE_RUNNERS } from '../../src/script/protocols.js';
 import { startFaultServer, smtpLike, type FaultServer, type FaultServerScript } from '../helpers/fault-server.js';
+import { runSingleCase } from '../helpers/run-suite.js';
 import { writeTempSuites } from '../helpers/temp-suites.js';
 
 // Each fault server breaks one rule on purpose; the engine must turn it into a located failure.
@@ -21,21 +21,7 @@ after(async () => {
 async function runAgainst(script: FaultServerScript, readTimeoutMs = 1500): Promise<CaseResult> {
   const server = await startFaultServer(script);
   servers.push(server);
-  const outcome = await SUITE_RUNNERS.smtp!.run({
-    suitesRoot,
-    fixturesDir: suitesRoot,
-    host: '127.0.0.1',
-    port: server.port,
-    connectTimeoutMs: 2000,
-    readTimeoutMs,
-    maxLineLength: 4096,
-    vars: new Map(),
-    only: [],
-    onResult: () => undefined,
-  });
-  assert.equal(outcome.kind, 'done');
-  assert.ok(outcome.kind === 'done');
-  return outcome.results[0]!;
+  return runSingleCase('smtp', suitesRoot, server.port, { connectTimeoutMs: 2000, readTimeoutMs });
 }
 
 test('a well-behaved server passes (the faults below are what makes the other cases fail)', async () => {

@@ -3,8 +3,8 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import type { CaseResult } from '../../src/report/result.js';
-import { SUITE_RUNNERS } from '../../src/script/protocols.js';
 import { startFaultServer, smtpLike, type FaultServer, type FaultServerScript } from '../helpers/fault-server.js';
+import { runSingleCase, runSuites } from '../helpers/run-suite.js';
 import { writeTempSuites } from '../helpers/temp-suites.js';
 
 // Engine features that the RFC 5321 suite uses lightly: unordered groups, several sessions,
@@ -20,20 +20,7 @@ async function runCase(body: string, script: FaultServerScript, setup?: (root: s
   await setup?.(root);
   const server = await startFaultServer(script);
   servers.push(server);
-  const outcome = await SUITE_RUNNERS.smtp!.run({
-    suitesRoot: root,
-    fixturesDir: root,
-    host: '127.0.0.1',
-    port: server.port,
-    connectTimeoutMs: 2000,
-    readTimeoutMs: 1000,
-    maxLineLength: 4096,
-    vars: new Map([['rcpt', 'alice@fault.example.test']]),
-    only: [],
-    onResult: () => undefined,
-  });
-  assert.ok(outcome.kind === 'done');
-  return outcome.results[0]!;
+  return runSingleCase('smtp', root, server.port, { vars: new Map([['rcpt', 'alice@fault.example.test']]) });
 }
 
 const EHLO_SHUFFLED = smtpLike({ EHLO: '250-fault.example.test\r\n250-SIZE 100\r\n250-PIPELINING\r\n250 8BITMIME\r\n' });
@@ -111,18 +98,7 @@ test('@expect-close fails when the server keeps the connection open, and when it
 
 test('a missing fixture is a suite error found before anything is sent', async () => {
   const root = await writeTempSuites({ 'smtp/rfc5321/case.smtp': 'S: 220 *\n@send-fixture nope.eml\n' });
-  const outcome = await SUITE_RUNNERS.smtp!.run({
-    suitesRoot: root,
-    fixturesDir: root,
-    host: '127.0.0.1',
-    port: 1,
-    connectTimeoutMs: 500,
-    readTimeoutMs: 500,
-    maxLineLength: 4096,
-    vars: new Map(),
-    only: [],
-    onResult: () => undefined,
-  });
+  const outcome = await runSuites('smtp', root, 1);
   assert.ok(outcome.kind === 'suite-errors');
   assert.deepEqual(outcome.errors, [{ file: 'smtp/rfc5321/case.smtp', line: 8, message: `fixture nope.eml not found in ${root}` }]);
 });

@@ -7,6 +7,7 @@ import { TapWriter } from '../../report/tap-writer.js';
 import { SUITE_RUNNERS } from '../../script/protocols.js';
 import { parseShard } from '../../script/select-cases.js';
 import { ToolError, UsageError } from '../errors.js';
+import { SECRET_VARIABLES } from '../options.js';
 import { defaultFixturesDir, defaultSuitesDir, packageVersion } from '../paths.js';
 
 export interface RunArgs {
@@ -23,6 +24,8 @@ export interface RunArgs {
   readonly timeout: number;
   readonly maxLine: number;
   readonly vars: ReadonlyMap<string, string>;
+  readonly seedCommand?: string;
+  readonly allowDestructive: boolean;
   readonly color: boolean;
 }
 
@@ -52,6 +55,9 @@ export async function runCommand(args: RunArgs): Promise<number> {
       readTimeoutMs: args.timeout,
       maxLineLength: args.maxLine,
       vars: args.vars,
+      secretNames: SECRET_VARIABLES,
+      seeding: args.seedCommand ? { command: args.seedCommand } : {},
+      allowDestructive: args.allowDestructive,
       only: args.only,
       ...(shard ? { shard } : {}),
       onStart: (profile, count) => {

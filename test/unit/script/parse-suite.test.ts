@@ -29,7 +29,7 @@ test('parses header, steps, blocks, and which variables must come from the run',
 test('reports every header problem with its line', () => {
   const errors = errorsOf('id: smtp.rfc5321.example\nsummary: s\nrfc: five\nsection: four\nlevel: MAYBE\ncolour: red\n\nS: 220 *\n');
   assert.deepEqual(errors, [
-    '6: unknown header key "colour" (known: id, summary, rfc, section, level, requires, quote, note, timeout)',
+    '6: unknown header key "colour" (known: id, summary, rfc, section, level, requires, quote, note, timeout, seed, destructive)',
     '3: rfc must be a number, e.g. "rfc: 5321"',
     '4: section must look like 4.1.1.1',
     '5: level must be one of MUST, SHOULD, MAY',

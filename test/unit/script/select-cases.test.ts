@@ -7,7 +7,7 @@ import { parseShard, selectCases } from '../../../src/script/select-cases.js';
 function fakeCase(id: string): ScriptCase<never> {
   return {
     protocol: 'smtp',
-    header: { id, summary: id, ref: { rfc: 5321, section: '4.2' }, level: 'MUST', requires: [] },
+    header: { id, summary: id, ref: { rfc: 5321, section: '4.2' }, level: 'MUST', requires: [], seed: [], destructive: false },
     steps: [],
     file: `${id}.smtp`,
     suite: 'smtp/rfc5321',

@@ -4,9 +4,9 @@ import { decodeEscapes, renderTemplate, templateVariables } from '../../../src/s
 
 test('fills variables, repeats text, keeps $${ literal', () => {
   const bindings = new Map([['rcpt', 'alice@example.test']]);
-  assert.deepEqual(renderTemplate('RCPT TO:<${rcpt}>', bindings), { text: 'RCPT TO:<alice@example.test>' });
-  assert.deepEqual(renderTemplate('NOOP ${repeat:ab:3}', bindings), { text: 'NOOP ababab' });
-  assert.deepEqual(renderTemplate('say $${rcpt}', bindings), { text: 'say ${rcpt}' });
+  assert.deepEqual(renderTemplate('RCPT TO:<${rcpt}>', bindings), { text: 'RCPT TO:<alice@example.test>', derivedSecrets: [] });
+  assert.deepEqual(renderTemplate('NOOP ${repeat:ab:3}', bindings), { text: 'NOOP ababab', derivedSecrets: [] });
+  assert.deepEqual(renderTemplate('say $${rcpt}', bindings), { text: 'say ${rcpt}', derivedSecrets: [] });
   assert.deepEqual(renderTemplate('${nope}', bindings), { missing: 'nope' });
   assert.deepEqual(templateVariables('${a} ${repeat:x:2} ${b}'), ['a', 'b']);
   assert.ok('error' in (templateVariables('${1bad}') as object));
@@ -16,4 +16,16 @@ test('raw lines decode escapes to exact bytes and refuse non-ASCII characters', 
   assert.deepEqual(decodeEscapes('NOOP\\n\\x00\\xff\\\\'), Buffer.from([...Buffer.from('NOOP'), 0x0a, 0x00, 0xff, 0x5c]));
   assert.ok('error' in decodeEscapes('caf\u00e9'));
   assert.ok('error' in decodeEscapes('\\q'));
+});
+
+test('md5hex digests the named variables, as APOP needs (RFC 1939 §7 example), and marks digests of secrets secret', () => {
+  const bindings = new Map([
+    ['ts', '<1896.697170952@dbc.mtview.ca.us>'],
+    ['password', 'tanstaaf'],
+  ]);
+  const digest = 'c4c9334bac560ecc979e58001b3e22fb';
+  assert.deepEqual(renderTemplate('APOP mrose ${md5hex:ts,password}', bindings, (name) => name === 'password'), { text: `APOP mrose ${digest}`, derivedSecrets: [digest] });
+  assert.deepEqual(renderTemplate('${md5hex:ts,password}', bindings).hasOwnProperty('text'), true);
+  assert.deepEqual(renderTemplate('${md5hex:ts,nope}', bindings), { missing: 'nope' });
+  assert.deepEqual(templateVariables('APOP ${user} ${md5hex:apop.timestamp,password}'), ['user', 'apop.timestamp', 'password']);
 });

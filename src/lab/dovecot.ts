@@ -1,0 +1,301 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, openSync, rmSync } from 'node:fs';
+import { chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { freePort } from './free-port.js';
+import {
+  accountIds, describeResult, groupAlive, pidAlive, runCommand, signalQuietly, sleepSync, tailFile, untraversableAncestor, waitForBanner, waitForGroupExit, waitForPidExit,
+} from './process-util.js';
+
+export interface DovecotUser { readonly name: string; readonly password: string; readonly maildir: string; }
+export interface DovecotLab {
+  readonly host: string;
+  readonly imapPort: number;
+  readonly pop3Port: number;
+  readonly users: readonly DovecotUser[];
+  readonly dir: string;
+  readonly configFile: string;
+  /** Pid of this instance's master process (for diagnostics and tests of stop()). */
+  readonly masterPid: number;
+  /** Puts a message into a user's INBOX through Dovecot itself (doveadm save), so POP3/IMAP see it at once. */
+  seed(user: string, message: Buffer): Promise<void>;
+  /** The shell command a tool can run to seed a message for `user` from stdin (for mailconform's --seed-command). */
+  seedCommand(user: string): string;
+  /** Runs doveadm against this instance (e.g. ['fetch','-u','alice','uid text','all']); returns stdout; throws with stderr on failure. */
+  doveadm(args: readonly string[]): Promise<string>;
+  /** The tail of the instance's log (plus anything the master wrote to stdout/stderr), for diagnostics. */
+  logTail(lines?: number): Promise<string>;
+  /** Idempotent; stops only this instance's master (and its children), removes the temp dir unless KEEP_LAB_DIR=1. */
+  stop(): Promise<void>;
+}
+export interface DovecotLabOptions {
+  users?: ReadonlyArray<{ name: string; password?: string }>;
+  /** Also offer APOP (RFC 1939 §7): the POP3 greeting then carries a `<timestamp>` challenge. */
+  apop?: boolean;
+}
+
+const HOST = '127.0.0.1';
+const DOVECOT = '/usr/sbin/dovecot';
+const DOVEADM = '/usr/bin/doveadm';
+const PROTOCOL_BINARIES = ['/usr/lib/dovecot/imap', '/usr/lib/dovecot/pop3'];
+// Owns the Maildirs: a system account every Debian has (base-passwd), unlike a lab-made user.
+const MAIL_OWNER = 'mail';
+const START_TIMEOUT_MS = 20_000;
+const STOP_TIMEOUT_MS = 10_000;
+
+/** Why Dovecot can't be started here, or undefined if it can. One line, says what to install. */
+export function dovecotUnavailableReason(): string | undefined {
+  if (process.platform !== 'linux') return `the Dovecot lab needs Linux (this is ${process.platform})`;
+  const missing = [DOVECOT, DOVEADM, ...PROTOCOL_BINARIES].filter((f) => !existsSync(f));
+  if (missing.length > 0) {
+    return `Dovecot is not installed (${missing.join(', ')} missing): install the Debian packages dovecot-core dovecot-imapd dovecot-pop3d, e.g. sudo bash scripts/install-servers.sh`;
+  }
+  if (process.getuid?.() !== 0) return 'the Dovecot lab must run as root (the master drops privileges per service); Dovecot itself is installed';
+  return undefined;
+}
+
+/** One live instance, as the process-exit hook needs it (plain data, no async). */
+interface LiveEntry { readonly dir: string; pid: number | undefined; exited: boolean; }
+const live = new Set<LiveEntry>();
+let exitHooked = false;
+
+const keepDir = (): boolean => process.env['KEEP_LAB_DIR'] === '1';
+
+/** The master is our own child: its pid is ours until Node has reaped it (and then `exited` is set). */
+const masterRunning = (e: LiveEntry): e is LiveEntry & { pid: number } => e.pid !== undefined && !e.exited && pidAlive(e.pid);
+
+/** Last-resort cleanup when the test process exits without stopping its labs: synchronous only. */
+function stopAllSync(): void {
+  const ours = [...live].flatMap((e) => (masterRunning(e) ? [e.pid] : []));
+  for (const pid of ours) signalQuietly(pid, 'SIGTERM');
+  const deadline = Date.now() + 3000;
+  while (ours.some(groupAlive) && Date.now() < deadline) sleepSync(50);
+  for (const pid of ours.filter(groupAlive)) signalQuietly(-pid, 'SIGKILL'); // spawned detached: the group is the instance
+  if (!keepDir()) for (const e of live) rmSync(e.dir, { recursive: true, force: true });
+  live.clear();
+}
+
+function hookExit(): void {
+  if (exitHooked) return;
+  exitHooked = true;
+  process.on('exit', stopAllSync);
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => {
+      stopAllSync();
+      process.kill(process.pid, sig); // our listener is gone now, so this takes the default action
+    });
+  }
+}
+
+async function stopEntry(entry: LiveEntry): Promise<void> {
+  if (masterRunning(entry)) {
+    const pid = entry.pid;
+    signalQuietly(pid, 'SIGTERM'); // the master stops its services, closes the listeners and exits
+    if (!(await waitForPidExit(pid, STOP_TIMEOUT_MS))) signalQuietly(-pid, 'SIGKILL');
+    // Login/mail processes may outlive the master briefly; while any does, nobody else can own this pgid.
+    if (!(await waitForGroupExit(pid, 3000))) signalQuietly(-pid, 'SIGKILL');
+    if (!(await waitForGroupExit(pid, 3000))) throw new Error(`Dovecot master ${pid} (${entry.dir}) or its children would not die`);
+  }
+  live.delete(entry);
+  if (!keepDir()) await rm(entry.dir, { recursive: true, force: true });
+}
+
+function dovecotConf(p: { dir: string; instance: string; imapPort: number; pop3Port: number; apop: boolean }): string {
+  return `# Private lab instance; everything not set here is Dovecot's built-in default.
+instance_name = ${p.instance}
+protocols = imap pop3
+listen = ${HOST}
+base_dir = ${p.dir}/run
+state_dir = ${p.dir}/state
+log_path = ${p.dir}/dovecot.log
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login${p.apop ? ' apop' : ''}
+mail_location = maildir:~/Maildir
+# The mail owner is a system account, below the default first_valid_uid/gid (500).
+first_valid_uid = 1
+first_valid_gid = 1
+pop3_uidl_format = %08Xu%08Xv
+default_login_user = dovenull
+default_internal_user = dovecot
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%n ${p.dir}/passwd
+}
+userdb {
+  driver = static
+  args = uid=${MAIL_OWNER} gid=${MAIL_OWNER} home=${p.dir}/mail/%n
+}
+namespace inbox {
+  inbox = yes
+  separator = /
+}
+service imap-login {
+  inet_listener imap {
+    address = ${HOST}
+    port = ${p.imapPort}
+  }
+  inet_listener imaps {
+    port = 0
+  }
+}
+service pop3-login {
+  inet_listener pop3 {
+    address = ${HOST}
+    port = ${p.pop3Port}
+  }
+  inet_listener pop3s {
+    port = 0
+  }
+}
+`;
+}
+
+/** Single-quotes for /bin/sh. */
+const shq = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+
+class Lab implements DovecotLab {
+  readonly host = HOST;
+  private stopping: Promise<void> | undefined;
+
+  constructor(
+    readonly imapPort: number,
+    readonly pop3Port: number,
+    readonly users: readonly DovecotUser[],
+    readonly dir: string,
+    readonly configFile: string,
+    readonly masterPid: number,
+    private readonly entry: LiveEntry,
+  ) {}
+
+  private user(name: string): DovecotUser {
+    const u = this.users.find((x) => x.name === name);
+    if (!u) throw new Error(`no lab user ${JSON.stringify(name)} (have ${this.users.map((x) => x.name).join(', ')})`);
+    return u;
+  }
+
+  async doveadm(args: readonly string[]): Promise<string> {
+    const r = await runCommand(DOVEADM, ['-c', this.configFile, ...args], { timeoutMs: 20_000 });
+    if (r.code !== 0) throw new Error(describeResult(`doveadm ${args.join(' ')}`, r));
+    return r.stdout;
+  }
+
+  async seed(user: string, message: Buffer): Promise<void> {
+    this.user(user);
+    const r = await runCommand(DOVEADM, ['-c', this.configFile, 'save', '-u', user], { timeoutMs: 20_000, input: message });
+    if (r.code !== 0) throw new Error(describeResult(`doveadm save -u ${user}`, r));
+  }
+
+  seedCommand(user: string): string {
+    this.user(user);
+    return `${DOVEADM} -c ${shq(this.configFile)} save -u ${shq(user)}`;
+  }
+
+  async logTail(lines = 50): Promise<string> {
+    const log = await tailFile(join(this.dir, 'dovecot.log'), lines);
+    const out = (await readFile(join(this.dir, 'master.out'), 'utf8').catch(() => '')).trim();
+    return out ? `${log}\n--- master stdout/stderr ---\n${out}` : log;
+  }
+
+  stop(): Promise<void> {
+    this.stopping ??= stopEntry(this.entry);
+    return this.stopping;
+  }
+}
+
+function checkUsers(options: DovecotLabOptions): { name: string; password: string }[] {
+  const users = (options.users ?? [{ name: 'alice' }, { name: 'bob' }]).map((u) => ({ name: u.name, password: u.password ?? randomBytes(12).toString('base64url') }));
+  if (users.length === 0 || new Set(users.map((u) => u.name.toLowerCase())).size !== users.length) throw new Error('lab users must be non-empty and distinct');
+  for (const u of users) {
+    // Dovecot lowercases login names (auth_username_format = %Lu), so only lowercase names can log in.
+    if (!/^[a-z0-9][a-z0-9._-]*$/.test(u.name)) throw new Error(`bad lab user ${JSON.stringify(u.name)}`);
+    // passwd-file is colon-separated, one entry per line.
+    if (u.password === '' || /[:\r\n\0]/.test(u.password)) throw new Error(`bad lab password for ${u.name} (empty, or has ':' or a line break)`);
+  }
+  return users;
+}
+
+/** Starts a private Dovecot (IMAP and POP3) on 127.0.0.1; see DovecotLab. Requires root and the Dovecot packages. */
+export async function startDovecot(options: DovecotLabOptions = {}): Promise<DovecotLab> {
+  const reason = dovecotUnavailableReason();
+  if (reason) throw new Error(reason);
+  const users = checkUsers(options);
+  const blocked = untraversableAncestor(tmpdir());
+  if (blocked) throw new Error(`${blocked} is not searchable by others, so Dovecot (users dovecot, ${MAIL_OWNER}) cannot reach a lab under ${tmpdir()}; set TMPDIR`);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(users, options.apop === true, await freePort(HOST), await freePort(HOST));
+    } catch (e) {
+      // Another process may grab a free port before the master binds it: pick others.
+      if (!(attempt < 3 && /Address already in use/.test((e as Error).message))) throw e;
+    }
+  }
+}
+
+async function startOnce(users: readonly { name: string; password: string }[], apop: boolean, imapPort: number, pop3Port: number): Promise<DovecotLab> {
+  const ids = await accountIds([MAIL_OWNER, 'dovecot', 'dovenull']);
+  const owner = ids.get(MAIL_OWNER);
+  const dovecotGid = ids.get('dovecot')?.gid;
+  if (!owner || dovecotGid === undefined) throw new Error('account lookup failed');
+
+  const dir = await mkdtemp(join(tmpdir(), 'mailconform-dovecot-'));
+  const configFile = join(dir, 'dovecot.conf');
+  const entry: LiveEntry = { dir, pid: undefined, exited: false };
+  live.add(entry);
+  hookExit();
+  const labUsers = users.map((u) => ({ ...u, maildir: join(dir, 'mail', u.name, 'Maildir') }));
+  let child: ChildProcess | undefined;
+  try {
+    await chmod(dir, 0o755); // the mail owner must traverse it to reach mail/
+    await mkdir(join(dir, 'mail'), { mode: 0o700 });
+    await chown(join(dir, 'mail'), owner.uid, owner.gid);
+    for (const u of labUsers) {
+      for (const sub of ['..', '.', 'cur', 'new', 'tmp']) { // '..' is the home directory
+        await mkdir(join(u.maildir, sub), { recursive: true, mode: 0o700 });
+        await chown(join(u.maildir, sub), owner.uid, owner.gid);
+      }
+    }
+    // The auth process runs as dovecot and reads this file itself.
+    const passwd = join(dir, 'passwd');
+    await writeFile(passwd, labUsers.map((u) => `${u.name}:{PLAIN}${u.password}::::::\n`).join(''), { mode: 0o640 });
+    await chown(passwd, 0, dovecotGid);
+    const instance = `mailconform-${basename(dir).slice('mailconform-dovecot-'.length)}`;
+    await writeFile(configFile, dovecotConf({ dir, instance, imapPort, pop3Port, apop }));
+
+    // Foreground master as our child, in its own process group (detached) so the group is the instance.
+    const out = openSync(join(dir, 'master.out'), 'a');
+    try {
+      child = spawn(DOVECOT, ['-F', '-c', configFile], { detached: true, stdio: ['ignore', out, out] });
+    } finally {
+      closeSync(out);
+    }
+    child.unref(); // a forgotten lab must not keep the test process alive; the exit hook stops it
+    const spawned = child;
+    const exited = new Promise<never>((_, reject) => {
+      spawned.once('error', (e) => reject(e));
+      spawned.once('exit', (code, signal) => {
+        entry.exited = true;
+        reject(new Error(`dovecot master exited early (${signal ?? `code ${String(code)}`})`));
+      });
+    });
+    exited.catch(() => undefined); // only observed while starting
+    entry.pid = spawned.pid;
+    if (entry.pid === undefined) await exited;
+    await Promise.race([
+      exited,
+      Promise.all([
+        waitForBanner(HOST, imapPort, START_TIMEOUT_MS, /^\* OK/, 'a LOGOUT\r\n'),
+        waitForBanner(HOST, pop3Port, START_TIMEOUT_MS, /^\+OK/, 'QUIT\r\n'),
+      ]),
+    ]);
+    return new Lab(imapPort, pop3Port, labUsers, dir, configFile, entry.pid ?? 0, entry);
+  } catch (e) {
+    if (child?.pid !== undefined) await waitForPidExit(child.pid, 200); // let an early exit finish writing its reason
+    const tail = await new Lab(imapPort, pop3Port, labUsers, dir, configFile, 0, entry).logTail(30);
+    await stopEntry(entry).catch(() => undefined);
+    const where = keepDir() ? `kept in ${dir}` : `${dir}, removed`;
+    throw new Error(`Dovecot lab failed to start (IMAP ${HOST}:${imapPort}, POP3 ${HOST}:${pop3Port}): ${(e as Error).message}\n--- log tail (${where}) ---\n${tail}`, { cause: e });
+  }
+}

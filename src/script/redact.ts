@@ -1,0 +1,29 @@
+import { escapeBytes } from '../protocol/shared/bytes.js';
+import type { CaseResult, Failure } from '../report/result.js';
+
+export const REDACTED = '***';
+
+/**
+ * Removes secrets (passwords, digests derived from them) from everything a result carries, so no
+ * report, log or finding written from it can leak one. Matching is on the secret's text and on its
+ * escaped wire form, as transcripts show bytes escaped.
+ */
+export function redactCaseResult(result: CaseResult, secrets: readonly string[]): CaseResult {
+  const forms = [...new Set(secrets.filter((s) => s.length > 0).flatMap((s) => [s, escapeBytes(Buffer.from(s, 'utf8'), Infinity)]))]
+    // Longest first, so a secret that contains another is replaced whole.
+    .sort((a, b) => b.length - a.length);
+  if (forms.length === 0) return result;
+  const redact = (text: string): string => forms.reduce((t, form) => t.split(form).join(REDACTED), text);
+  const redactFailure = (f: Failure): Failure => ({
+    ...f,
+    message: redact(f.message),
+    ...(f.expected !== undefined ? { expected: redact(f.expected) } : {}),
+    ...(f.received !== undefined ? { received: redact(f.received) } : {}),
+  });
+  return {
+    ...result,
+    ...(result.reason !== undefined ? { reason: redact(result.reason) } : {}),
+    failures: result.failures.map(redactFailure),
+    transcript: result.transcript.map((line) => ({ ...line, text: redact(line.text) })),
+  };
+}
