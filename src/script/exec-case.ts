@@ -13,6 +13,7 @@ import type { ParsedLine, ProtocolAdapter, SessionTracker } from './adapter.js';
 import { caseIdentity, type ExpectStep, type Loc, type ScriptCase, type SendStep, type Step } from './script-case.js';
 import { decodeEscapes, renderTemplate } from './template.js';
 import { redactCaseResult } from './redact.js';
+import { renderFixture } from './render-fixture.js';
 import { renderTranscript } from './transcript.js';
 
 export interface ExecOptions {
@@ -215,9 +216,13 @@ class CaseRun<P> {
       this.errorReason = `line ${loc.line}: cannot read fixture ${fixture}: ${err instanceof Error ? err.message : String(err)}`;
       throw new CaseAbort('error');
     }
-    // Fixtures are stored with LF line ends in git; on the wire a message has CRLF (RFC 5322 §2.1).
-    const message = this.renderSend({ kind: 'send', template: text.replace(/\r?\n/g, '\r\n'), raw: false, loc });
-    await this.write(session, this.adapter.encodeFixture(message.subarray(0, -2)), loc);
+    const rendered = renderFixture(text, this.bindings, (name) => this.options.secretNames.has(name));
+    if (!('text' in rendered)) {
+      this.errorReason = `line ${loc.line}: fixture ${fixture}: ${'missing' in rendered ? `variable \${${rendered.missing}} has no value` : rendered.error}`;
+      throw new CaseAbort('error');
+    }
+    rendered.derivedSecrets.forEach((secret) => this.derivedSecrets.add(secret));
+    await this.write(session, this.adapter.encodeFixture(Buffer.from(rendered.text, 'utf8')), loc);
   }
 
   private async write(session: LiveSession<P>, bytes: Buffer, loc: Loc): Promise<void> {
