@@ -34,6 +34,11 @@ export interface DovecotLabOptions {
   users?: ReadonlyArray<{ name: string; password?: string }>;
   /** Also offer APOP (RFC 1939 §7): the POP3 greeting then carries a `<timestamp>` challenge. */
   apop?: boolean;
+  /**
+   * Dovecot's per-IP auth penalty (default on, as in Dovecot): after failed logins from 127.0.0.1 every
+   * later login, good or bad, waits 2, 4, 8 up to 15 s. Turn off for suites that test failed logins.
+   */
+  authPenalty?: boolean;
 }
 
 const HOST = '127.0.0.1';
@@ -102,7 +107,9 @@ async function stopEntry(entry: LiveEntry): Promise<void> {
   if (!keepDir()) await rm(entry.dir, { recursive: true, force: true });
 }
 
-function dovecotConf(p: { dir: string; instance: string; imapPort: number; pop3Port: number; apop: boolean }): string {
+interface ConfParams { dir: string; instance: string; imapPort: number; pop3Port: number; apop: boolean; authPenalty: boolean; }
+
+function dovecotConf(p: ConfParams): string {
   return `# Private lab instance; everything not set here is Dovecot's built-in default.
 instance_name = ${p.instance}
 protocols = imap pop3
@@ -150,7 +157,13 @@ service pop3-login {
     port = 0
   }
 }
-`;
+${p.authPenalty ? '' : `# No auth penalty (the documented way to switch it off); the 2 s auth_failure_delay stays.
+service anvil {
+  unix_listener anvil-auth-penalty {
+    mode = 0
+  }
+}
+`}`;
 }
 
 /** Single-quotes for /bin/sh. */
@@ -226,7 +239,8 @@ export async function startDovecot(options: DovecotLabOptions = {}): Promise<Dov
   if (blocked) throw new Error(`${blocked} is not searchable by others, so Dovecot (users dovecot, ${MAIL_OWNER}) cannot reach a lab under ${tmpdir()}; set TMPDIR`);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOnce(users, options.apop === true, await freePort(HOST), await freePort(HOST));
+      const conf = { apop: options.apop === true, authPenalty: options.authPenalty !== false, imapPort: await freePort(HOST), pop3Port: await freePort(HOST) };
+      return await startOnce(users, conf);
     } catch (e) {
       // Another process may grab a free port before the master binds it: pick others.
       if (!(attempt < 3 && /Address already in use/.test((e as Error).message))) throw e;
@@ -234,7 +248,11 @@ export async function startDovecot(options: DovecotLabOptions = {}): Promise<Dov
   }
 }
 
-async function startOnce(users: readonly { name: string; password: string }[], apop: boolean, imapPort: number, pop3Port: number): Promise<DovecotLab> {
+async function startOnce(
+  users: readonly { name: string; password: string }[],
+  conf: Omit<ConfParams, 'dir' | 'instance'>,
+): Promise<DovecotLab> {
+  const { imapPort, pop3Port } = conf;
   const ids = await accountIds([MAIL_OWNER, 'dovecot', 'dovenull']);
   const owner = ids.get(MAIL_OWNER);
   const dovecotGid = ids.get('dovecot')?.gid;
@@ -262,7 +280,7 @@ async function startOnce(users: readonly { name: string; password: string }[], a
     await writeFile(passwd, labUsers.map((u) => `${u.name}:{PLAIN}${u.password}::::::\n`).join(''), { mode: 0o640 });
     await chown(passwd, 0, dovecotGid);
     const instance = `mailconform-${basename(dir).slice('mailconform-dovecot-'.length)}`;
-    await writeFile(configFile, dovecotConf({ dir, instance, imapPort, pop3Port, apop }));
+    await writeFile(configFile, dovecotConf({ ...conf, dir, instance }));
 
     // Foreground master as our child, in its own process group (detached) so the group is the instance.
     const out = openSync(join(dir, 'master.out'), 'a');

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import net from 'node:net';
 import { dirname } from 'node:path';
@@ -213,8 +213,29 @@ export function untraversableAncestor(dir: string): string | undefined {
   }
 }
 
-/** True while any process is in process group `pgid` (e.g. a daemon's children after it exited). */
+/**
+ * True while any live process is in process group `pgid` (e.g. a daemon's children after it exited).
+ * Zombies don't count: orphans wait for init to reap them, which can take seconds in a container.
+ */
 export function groupAlive(pgid: number): boolean {
+  let pids: string[] | undefined;
+  try {
+    pids = readdirSync('/proc').filter((n) => /^\d+$/.test(n));
+  } catch {
+    // No /proc: fall back to signal 0 (which counts zombies).
+  }
+  if (pids) {
+    return pids.some((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        // After "comm)": state ppid pgrp ...
+        const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        return pgrp === String(pgid) && state !== 'Z' && state !== 'X';
+      } catch {
+        return false; // exited meanwhile
+      }
+    });
+  }
   try {
     process.kill(-pgid, 0);
     return true;

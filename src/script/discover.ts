@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ProtocolAdapter } from './adapter.js';
 import { parseSuite } from './parse-suite.js';
-import type { ScriptCase, SuiteError } from './script-case.js';
+import { ANY_SEED_FIXTURE, type ScriptCase, type SuiteError } from './script-case.js';
 import { templateVariables } from './template.js';
 
 export interface LoadedSuites<P> {
@@ -43,18 +43,19 @@ export async function loadSuites<P>(suitesRoot: string, adapter: ProtocolAdapter
 
 async function addFixtureNeeds<P>(scriptCase: ScriptCase<P>, fixturesDir: string, errors: SuiteError[]): Promise<ScriptCase<P>> {
   const needs = new Set(scriptCase.needs);
-  for (const step of scriptCase.steps) {
-    if (step.kind !== 'send-fixture') continue;
+  const sent = scriptCase.steps.flatMap((step) => (step.kind === 'send-fixture' ? [{ fixture: step.fixture, line: step.loc.line }] : []));
+  const seeded = scriptCase.header.seed.map((entry) => ({ fixture: entry === 'any' ? ANY_SEED_FIXTURE : entry, line: 1 }));
+  for (const { fixture, line } of [...sent, ...seeded]) {
     let text: string;
     try {
-      text = await readFile(path.join(fixturesDir, step.fixture), 'utf8');
+      text = await readFile(path.join(fixturesDir, fixture), 'utf8');
     } catch {
-      errors.push({ file: scriptCase.file, line: step.loc.line, message: `fixture ${step.fixture} not found in ${fixturesDir}` });
+      errors.push({ file: scriptCase.file, line, message: `fixture ${fixture} not found in ${fixturesDir}` });
       continue;
     }
     const vars = templateVariables(text);
     if (Array.isArray(vars)) vars.forEach((v) => needs.add(v));
-    else errors.push({ file: scriptCase.file, line: step.loc.line, message: `fixture ${step.fixture}: ${vars.error}` });
+    else errors.push({ file: scriptCase.file, line, message: `fixture ${fixture}: ${vars.error}` });
   }
   return needs.size === scriptCase.needs.length ? scriptCase : { ...scriptCase, needs: [...needs] };
 }

@@ -1,10 +1,21 @@
+import { probePop3 } from '../protocol/pop3/probe.js';
 import { probeSmtp } from '../protocol/smtp/probe.js';
 import type { Protocol } from '../report/result.js';
+import { pop3Adapter } from './adapters/pop3-adapter.js';
 import { smtpAdapter } from './adapters/smtp-adapter.js';
+import { preparePop3Case } from './setup/pop3-setup.js';
 import { createSuiteRunner, type SuiteRunner } from './suite-runner.js';
 
 /** EHLO argument when the user gives none: a name under the reserved .test TLD (RFC 2606). */
 export const DEFAULT_CLIENT_DOMAIN = 'client.mailconform.test';
+
+/** Defaults every protocol's messages use: the client's name and the sender. */
+function withMessageDefaults(vars: ReadonlyMap<string, string>): Map<string, string> {
+  const complete = new Map(vars);
+  complete.set('client', vars.get('client') ?? DEFAULT_CLIENT_DOMAIN);
+  complete.set('from', vars.get('from') ?? `mailconform@${complete.get('client')}`);
+  return complete;
+}
 
 const smtp = createSuiteRunner({
   adapter: smtpAdapter,
@@ -19,9 +30,7 @@ const smtp = createSuiteRunner({
     };
   },
   completeVars(vars) {
-    const complete = new Map(vars);
-    complete.set('client', vars.get('client') ?? DEFAULT_CLIENT_DOMAIN);
-    complete.set('from', vars.get('from') ?? `mailconform@${complete.get('client')}`);
+    const complete = withMessageDefaults(vars);
     // A domain the server accepts mail for: given, else the rcpt's. Not guessed from the greeting:
     // a host name (mail.example.test) is often not a mail domain, and a wrong guess fails cases falsely.
     const domain = vars.get('domain') ?? vars.get('rcpt')?.split('@')[1];
@@ -30,7 +39,33 @@ const smtp = createSuiteRunner({
   },
 });
 
-/** Protocols with suites, by name. POP3 and IMAP plug in here. */
-export const SUITE_RUNNERS: Readonly<Partial<Record<Protocol, SuiteRunner>>> = { smtp };
+const pop3 = createSuiteRunner({
+  adapter: pop3Adapter,
+  defaultPort: 110,
+  async probe(options, vars) {
+    const user = vars.get('user');
+    const password = vars.get('password');
+    const credentials = user !== undefined && password !== undefined ? { user, pass: password } : undefined;
+    const probe = await probePop3(options, credentials);
+    // A refused login would turn every case into a failure that says nothing about the server.
+    if (credentials && !probe.authenticated) throw new Error(`${options.host}:${options.port} refused the login for ${credentials.user}: check --user and the password`);
+    const capabilities = [...probe.capabilities].map(([tag, params]) => [tag, ...params].join(' '));
+    return {
+      properties: { greeting: probe.greeting, 'capa': probe.capaSupported ? capabilities.join(', ') : '(CAPA not supported)', authenticated: String(probe.authenticated) },
+      // APOP is announced by the greeting's timestamp (RFC 2449 §6), CAPA by answering it.
+      capabilities: new Set([...probe.capabilities.keys(), ...(probe.apopTimestamp ? ['APOP'] : []), ...(probe.capaSupported ? ['CAPA'] : [])]),
+    };
+  },
+  completeVars(vars) {
+    const complete = withMessageDefaults(vars);
+    // Seeded messages are addressed to the tested mailbox.
+    if (!complete.has('rcpt') && vars.has('user')) complete.set('rcpt', vars.get('user')!);
+    return complete;
+  },
+  prepareCase: preparePop3Case,
+});
+
+/** Protocols with suites, by name. IMAP plugs in here. */
+export const SUITE_RUNNERS: Readonly<Partial<Record<Protocol, SuiteRunner>>> = { smtp, pop3 };
 
 export const KNOWN_PROTOCOLS: readonly Protocol[] = ['smtp', 'pop3', 'imap'];

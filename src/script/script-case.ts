@@ -82,3 +82,6 @@ export interface SuiteError {
 export function caseIdentity<P>(c: ScriptCase<P>): Pick<CaseResult, 'id' | 'protocol' | 'suite' | 'summary' | 'ref' | 'level' | 'file'> {
   return { id: c.header.id, protocol: c.protocol, suite: c.suite, summary: c.header.summary, ref: c.header.ref, level: c.header.level, file: c.file };
 }
+
+/** What `seed: any` places: a plain message. */
+export const ANY_SEED_FIXTURE = 'messages/plain.eml';
