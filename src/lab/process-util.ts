@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import net from 'node:net';
 import { dirname } from 'node:path';
@@ -213,31 +213,26 @@ export function untraversableAncestor(dir: string): string | undefined {
   }
 }
 
-/**
- * True while any live process is in process group `pgid` (e.g. a daemon's children after it exited).
- * Zombies don't count: orphans wait for init to reap them, which can take seconds in a container.
- */
-export function groupAlive(pgid: number): boolean {
-  let pids: string[] | undefined;
+/** The /proc/PID/stat fields after the command name (state, ppid, pgrp, ...), or undefined if gone. */
+function procStatFields(pid: string): string[] | undefined {
   try {
-    pids = readdirSync('/proc').filter((n) => /^\d+$/.test(n));
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
-    // No /proc: fall back to signal 0 (which counts zombies).
+    return undefined;
   }
-  if (pids) {
-    return pids.some((pid) => {
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        // After "comm)": state ppid pgrp ...
-        const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        return pgrp === String(pgid) && state !== 'Z' && state !== 'X';
-      } catch {
-        return false; // exited meanwhile
-      }
+}
+
+/** True while a live process is in group `pgid`; zombies don't count (orphans may wait seconds for init). */
+export function groupAlive(pgid: number): boolean {
+  if (existsSync('/proc/self/stat')) {
+    return readdirSync('/proc').some((n) => {
+      const f = /^\d+$/.test(n) ? procStatFields(n) : undefined;
+      return f?.[2] === String(pgid) && f[0] !== 'Z' && f[0] !== 'X';
     });
   }
   try {
-    process.kill(-pgid, 0);
+    process.kill(-pgid, 0); // no /proc: signal 0, which counts zombies
     return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
@@ -259,26 +254,25 @@ function readFirstLineOnce(host: string, port: number, timeoutMs: number, goodby
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host, port });
     let text = '';
-    const timer = setTimeout(() => fail(new Error(`no greeting within ${timeoutMs} ms`)), timeoutMs);
-    function fail(e: Error): void {
+    const finish = (e: Error | undefined): void => {
       clearTimeout(timer);
       socket.removeAllListeners();
       socket.on('error', () => undefined);
-      socket.destroy();
-      reject(e);
-    }
-    socket.once('error', fail);
-    socket.once('close', () => fail(new Error(`connection closed before a greeting (got ${JSON.stringify(text)})`)));
-    socket.on('data', (b: Buffer) => {
-      text += b.toString('latin1');
-      const end = text.indexOf('\r\n');
-      if (end < 0) return;
-      clearTimeout(timer);
-      socket.removeAllListeners();
-      socket.on('error', () => undefined);
+      if (e) {
+        socket.destroy();
+        reject(e);
+        return;
+      }
       socket.end(goodbye); // politely, so the server logs no lost connection
       setTimeout(() => socket.destroy(), 1000).unref();
-      resolve(text.slice(0, end));
+      resolve(text.slice(0, text.indexOf('\r\n')));
+    };
+    const timer = setTimeout(() => finish(new Error(`no greeting within ${timeoutMs} ms`)), timeoutMs);
+    socket.once('error', finish);
+    socket.once('close', () => finish(new Error(`connection closed before a greeting (got ${JSON.stringify(text)})`)));
+    socket.on('data', (b: Buffer) => {
+      text += b.toString('latin1');
+      if (text.includes('\r\n')) finish(undefined);
     });
   });
 }
@@ -291,14 +285,12 @@ export async function waitForBanner(host: string, port: number, timeoutMs: numbe
   const deadline = Date.now() + timeoutMs;
   let lastError = 'no attempt made';
   while (Date.now() < deadline) {
-    try {
-      const line = await readFirstLineOnce(host, port, Math.max(100, Math.min(5000, deadline - Date.now())), goodbye);
-      if (!expected.test(line)) throw new Error(`unexpected greeting ${JSON.stringify(line)}`);
-      return line;
-    } catch (e) {
-      lastError = (e as Error).message;
-      if (lastError.startsWith('unexpected greeting')) throw e;
-    }
+    const line = await readFirstLineOnce(host, port, Math.max(100, Math.min(5000, deadline - Date.now())), goodbye).catch((e: Error) => {
+      lastError = e.message;
+      return undefined;
+    });
+    if (line !== undefined && !expected.test(line)) throw new Error(`${host}:${port}: unexpected greeting ${JSON.stringify(line)}`);
+    if (line !== undefined) return line;
     await sleep(100);
   }
   throw new Error(`${host}:${port} gave no greeting matching ${String(expected)} within ${timeoutMs} ms (last: ${lastError})`);

@@ -11,9 +11,9 @@ export interface CliResult {
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/mailconform.js');
 
 /** Runs the real CLI as a user would, bounded by a timeout. */
-export function runCli(args: readonly string[], timeoutMs = 60_000): Promise<CliResult> {
+export function runCli(args: readonly string[], timeoutMs = 60_000, env: Readonly<Record<string, string>> = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
