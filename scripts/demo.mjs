@@ -21,59 +21,89 @@ function step(what, command, args) {
 
 if (!existsSync(path.join(root, 'node_modules', 'yargs'))) step('installing npm dependencies', 'npm', ['ci', '--no-audit', '--no-fund']);
 step('building', 'npm', ['run', '--silent', 'build']);
-step('checking the servers (Postfix)', 'bash', [path.join(root, 'scripts', 'install-servers.sh')]);
+step('checking the servers (Postfix, Dovecot)', 'bash', [path.join(root, 'scripts', 'install-servers.sh')]);
 
 const { startPostfix, postfixUnavailableReason } = await import(path.join(root, 'dist/src/lab/postfix.js'));
-const unavailable = postfixUnavailableReason();
-if (unavailable) {
-  process.stderr.write(`demo: ${unavailable}\n`);
-  process.exit(2);
-}
-
-mkdirSync(reports, { recursive: true });
-process.stderr.write('demo: starting Postfix on 127.0.0.1 (private instance in a temp dir)\n');
-const postfix = await startPostfix();
-let runExit = 2;
-try {
-  const [alice, bob] = postfix.mailboxes;
-  runExit = await runSuite('smtp', postfix.port, ['--rcpt', alice.address, '--rcpt2', bob.address]);
-} finally {
-  await postfix.stop();
-}
-process.stderr.write(`\ndemo: reports in ${path.relative(process.cwd(), reports) || '.'}/: smtp.tap (the record), smtp.xml (JUnit)\n`);
-process.stderr.write('demo: re-derive JUnit from TAP with: node bin/mailconform.js report reports/smtp.tap --junit reports/smtp-from-tap.xml\n');
-process.exit(await explainOutcome(runExit));
-
-/**
- * The run exits 1 when the server fails cases, and Debian's Postfix does fail some: true deviations,
- * documented in each case's note and listed in test/baselines/. The demo succeeds when the failures
- * are exactly those; anything else (a new failure, a fixed one, a tool error) fails it.
- */
-async function explainOutcome(code) {
-  if (code === 2) return 2;
-  const { readTap } = await import(path.join(root, 'dist/src/report/tap-reader.js'));
-  const { run } = readTap(readFileSync(path.join(reports, 'smtp.tap'), 'utf8'));
-  const baseline = JSON.parse(readFileSync(path.join(root, 'test/baselines/postfix-3.7.json'), 'utf8')).deviations;
-  const failed = run.cases.filter((c) => c.verdict === 'fail').map((c) => c.id).sort();
-  const known = Object.keys(baseline).sort();
-  if (JSON.stringify(failed) === JSON.stringify(known)) {
-    process.stderr.write(`demo: Postfix failed ${failed.length} case(s), each a known deviation from the RFC (see the case's note):\n`);
-    for (const id of failed) process.stderr.write(`  ${id}: ${baseline[id]}\n`);
-    return 0;
+const { startDovecot, dovecotUnavailableReason } = await import(path.join(root, 'dist/src/lab/dovecot.js'));
+const { readTap } = await import(path.join(root, 'dist/src/report/tap-reader.js'));
+for (const reason of [postfixUnavailableReason(), dovecotUnavailableReason()]) {
+  if (reason) {
+    process.stderr.write(`demo: ${reason}\n`);
+    process.exit(2);
   }
-  process.stderr.write(`demo: the failures differ from the known Postfix deviations in test/baselines/postfix-3.7.json\n`);
-  return 1;
 }
+mkdirSync(reports, { recursive: true });
 
-function runSuite(protocol, port, extra) {
+// Each suite: the server it runs against, the flags it needs, and the server's known deviations.
+const DEMO_PASSWORD = 'demo-password';
+const runs = [
+  {
+    protocol: 'smtp',
+    start: () => startPostfix(),
+    args: (lab) => ['--port', String(lab.port), '--rcpt', lab.mailboxes[0].address, '--rcpt2', lab.mailboxes[1].address],
+    baseline: 'test/baselines/postfix-3.7.json',
+    server: 'Postfix',
+  },
+  {
+    protocol: 'pop3',
+    start: () => startDovecot({ users: [{ name: 'alice', password: DEMO_PASSWORD }, { name: 'bob' }], apop: true, authPenalty: false }),
+    args: (lab) => ['--port', String(lab.pop3Port), '--user', 'alice', '--password-env', 'MAILCONFORM_DEMO_PASSWORD', '--seed-command', lab.seedCommand('alice')],
+    baseline: 'test/baselines/dovecot-2.3.json',
+    server: 'Dovecot',
+  },
+];
+
+let exitCode = 0;
+for (const suite of runs) {
+  process.stderr.write(`\ndemo: starting ${suite.server} on 127.0.0.1 (private instance in a temp dir)\n`);
+  const lab = await suite.start();
+  let code = 2;
+  try {
+    code = await runSuite(suite.protocol, suite.args(lab));
+  } finally {
+    await lab.stop();
+  }
+  exitCode = Math.max(exitCode, explainOutcome(suite, code));
+}
+process.stderr.write(`\ndemo: reports in ${path.relative(process.cwd(), reports) || '.'}/: <protocol>.tap (the record of each run), <protocol>.xml (JUnit)\n`);
+process.stderr.write('demo: re-derive JUnit from TAP with: node bin/mailconform.js report reports/smtp.tap --junit reports/smtp-from-tap.xml\n');
+process.exit(exitCode);
+
+function runSuite(protocol, extra) {
   const args = [
-    path.join(root, 'bin', 'mailconform.js'), 'run', protocol, '--host', '127.0.0.1', '--port', String(port),
+    path.join(root, 'bin', 'mailconform.js'), 'run', protocol, '--host', '127.0.0.1',
     '--tap', path.join(reports, `${protocol}.tap`), '--junit', path.join(reports, `${protocol}.xml`), ...extra,
   ];
   process.stderr.write(`demo: mailconform ${args.slice(1).join(' ').replaceAll(root + '/', '')}\n`);
   return new Promise((resolve) => {
     // TAP goes to reports/<protocol>.tap; the console gets the human summary.
-    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+    const child = spawn(process.execPath, args, {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, MAILCONFORM_DEMO_PASSWORD: DEMO_PASSWORD },
+    });
     child.on('close', (code) => resolve(code ?? 2));
   });
+}
+
+/**
+ * A run exits 1 when the server fails cases, and Debian's servers do fail some: true deviations,
+ * documented in each case's note and listed in test/baselines/. The demo succeeds when the failures
+ * are exactly those; anything else (a new failure, a fixed one, a tool error) fails it.
+ */
+function explainOutcome(suite, code) {
+  if (code === 2) return 2;
+  const { run } = readTap(readFileSync(path.join(reports, `${suite.protocol}.tap`), 'utf8'));
+  const baseline = JSON.parse(readFileSync(path.join(root, suite.baseline), 'utf8')).deviations;
+  const failed = run.cases.filter((c) => c.verdict === 'fail').map((c) => c.id).sort();
+  const known = Object.keys(baseline).sort();
+  if (JSON.stringify(failed) !== JSON.stringify(known)) {
+    process.stderr.write(`demo: ${suite.protocol}: the failures differ from the known ${suite.server} deviations in ${suite.baseline}\n`);
+    return 1;
+  }
+  if (failed.length > 0) {
+    process.stderr.write(`demo: ${suite.server} failed ${failed.length} ${suite.protocol} case(s), each a known deviation from the RFC (see the case's note):\n`);
+    for (const id of failed) process.stderr.write(`  ${id}: ${baseline[id]}\n`);
+  }
+  return 0;
 }
