@@ -19,7 +19,8 @@ export interface DovecotLab {
   readonly configFile: string;
   /** Pid of this instance's master process (for diagnostics and tests of stop()). */
   readonly masterPid: number;
-  /** Puts a message into a user's INBOX through Dovecot itself (doveadm save), so POP3/IMAP see it at once. */
+  /** Puts a message into a user's INBOX through Dovecot itself (doveadm save), so POP3/IMAP see it at once. Dovecot
+   *  stores LF line ends (mail_save_crlf = no) and serves CRLF: seed CRLF text to get it back byte for byte. */
   seed(user: string, message: Buffer): Promise<void>;
   /** The shell command a tool can run to seed a message for `user` from stdin (for mailconform's --seed-command). */
   seedCommand(user: string): string;
@@ -34,17 +35,14 @@ export interface DovecotLabOptions {
   users?: ReadonlyArray<{ name: string; password?: string }>;
   /** Also offer APOP (RFC 1939 §7): the POP3 greeting then carries a `<timestamp>` challenge. */
   apop?: boolean;
-  /**
-   * Dovecot's per-IP auth penalty (default on, as in Dovecot): after failed logins from 127.0.0.1 every
-   * later login, good or bad, waits 2, 4, 8 up to 15 s. Turn off for suites that test failed logins.
-   */
+  /** Dovecot's per-IP auth penalty (on by default, as in Dovecot): after failed logins from 127.0.0.1, every
+   *  later login, good or bad, waits 2, 4, 8, then 15 s. Turn it off for suites that test failed logins. */
   authPenalty?: boolean;
 }
 
 const HOST = '127.0.0.1';
 const DOVECOT = '/usr/sbin/dovecot';
 const DOVEADM = '/usr/bin/doveadm';
-const PROTOCOL_BINARIES = ['/usr/lib/dovecot/imap', '/usr/lib/dovecot/pop3'];
 // Owns the Maildirs: a system account every Debian has (base-passwd), unlike a lab-made user.
 const MAIL_OWNER = 'mail';
 const START_TIMEOUT_MS = 20_000;
@@ -53,10 +51,8 @@ const STOP_TIMEOUT_MS = 10_000;
 /** Why Dovecot can't be started here, or undefined if it can. One line, says what to install. */
 export function dovecotUnavailableReason(): string | undefined {
   if (process.platform !== 'linux') return `the Dovecot lab needs Linux (this is ${process.platform})`;
-  const missing = [DOVECOT, DOVEADM, ...PROTOCOL_BINARIES].filter((f) => !existsSync(f));
-  if (missing.length > 0) {
-    return `Dovecot is not installed (${missing.join(', ')} missing): install the Debian packages dovecot-core dovecot-imapd dovecot-pop3d, e.g. sudo bash scripts/install-servers.sh`;
-  }
+  const missing = [DOVECOT, DOVEADM, '/usr/lib/dovecot/imap', '/usr/lib/dovecot/pop3'].filter((f) => !existsSync(f));
+  if (missing.length > 0) return `Dovecot is not installed (${missing.join(', ')} missing): install the Debian packages dovecot-core dovecot-imapd dovecot-pop3d, e.g. sudo bash scripts/install-servers.sh`;
   if (process.getuid?.() !== 0) return 'the Dovecot lab must run as root (the master drops privileges per service); Dovecot itself is installed';
   return undefined;
 }
@@ -64,8 +60,6 @@ export function dovecotUnavailableReason(): string | undefined {
 /** One live instance, as the process-exit hook needs it (plain data, no async). */
 interface LiveEntry { readonly dir: string; pid: number | undefined; exited: boolean; }
 const live = new Set<LiveEntry>();
-let exitHooked = false;
-
 const keepDir = (): boolean => process.env['KEEP_LAB_DIR'] === '1';
 
 /** The master is our own child: its pid is ours until Node has reaped it (and then `exited` is set). */
@@ -83,8 +77,7 @@ function stopAllSync(): void {
 }
 
 function hookExit(): void {
-  if (exitHooked) return;
-  exitHooked = true;
+  if (process.listeners('exit').includes(stopAllSync)) return;
   process.on('exit', stopAllSync);
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     process.once(sig, () => {
@@ -96,8 +89,10 @@ function hookExit(): void {
 
 async function stopEntry(entry: LiveEntry): Promise<void> {
   if (masterRunning(entry)) {
-    const pid = entry.pid;
-    signalQuietly(pid, 'SIGTERM'); // the master stops its services, closes the listeners and exits
+    const { pid } = entry;
+    signalQuietly(pid, 'SIGTERM'); // the master stops its services, closes the listeners and exits (~1 s)
+    // A login process still starting up (waiting for the dying auth) keeps the master waiting ~5 s more.
+    if (!(await waitForPidExit(pid, 2000))) signalQuietly(-pid, 'SIGTERM');
     if (!(await waitForPidExit(pid, STOP_TIMEOUT_MS))) signalQuietly(-pid, 'SIGKILL');
     // Login/mail processes may outlive the master briefly; while any does, nobody else can own this pgid.
     if (!(await waitForGroupExit(pid, 3000))) signalQuietly(-pid, 'SIGKILL');
@@ -108,6 +103,17 @@ async function stopEntry(entry: LiveEntry): Promise<void> {
 }
 
 interface ConfParams { dir: string; instance: string; imapPort: number; pop3Port: number; apop: boolean; authPenalty: boolean; }
+
+/** Plain-text listener on the lab port; the implicit-TLS one (imaps/pop3s) off. */
+const loginService = (proto: string, port: number): string => `service ${proto}-login {
+  inet_listener ${proto} {
+    address = ${HOST}
+    port = ${port}
+  }
+  inet_listener ${proto}s {
+    port = 0
+  }
+}`;
 
 function dovecotConf(p: ConfParams): string {
   return `# Private lab instance; everything not set here is Dovecot's built-in default.
@@ -139,24 +145,8 @@ namespace inbox {
   inbox = yes
   separator = /
 }
-service imap-login {
-  inet_listener imap {
-    address = ${HOST}
-    port = ${p.imapPort}
-  }
-  inet_listener imaps {
-    port = 0
-  }
-}
-service pop3-login {
-  inet_listener pop3 {
-    address = ${HOST}
-    port = ${p.pop3Port}
-  }
-  inet_listener pop3s {
-    port = 0
-  }
-}
+${loginService('imap', p.imapPort)}
+${loginService('pop3', p.pop3Port)}
 ${p.authPenalty ? '' : `# No auth penalty (the documented way to switch it off); the 2 s auth_failure_delay stays.
 service anvil {
   unix_listener anvil-auth-penalty {
@@ -164,6 +154,13 @@ service anvil {
   }
 }
 `}`;
+}
+
+/** The log's tail, plus what the master printed itself (config and listen errors before its log is up). */
+async function labLogTail(dir: string, lines: number): Promise<string> {
+  const log = await tailFile(join(dir, 'dovecot.log'), lines);
+  const out = (await readFile(join(dir, 'master.out'), 'utf8').catch(() => '')).trim();
+  return out ? `${log}\n--- master stdout/stderr ---\n${out}` : log;
 }
 
 /** Single-quotes for /bin/sh. */
@@ -174,13 +171,8 @@ class Lab implements DovecotLab {
   private stopping: Promise<void> | undefined;
 
   constructor(
-    readonly imapPort: number,
-    readonly pop3Port: number,
-    readonly users: readonly DovecotUser[],
-    readonly dir: string,
-    readonly configFile: string,
-    readonly masterPid: number,
-    private readonly entry: LiveEntry,
+    readonly imapPort: number, readonly pop3Port: number, readonly users: readonly DovecotUser[],
+    readonly dir: string, readonly configFile: string, readonly masterPid: number, private readonly entry: LiveEntry,
   ) {}
 
   private user(name: string): DovecotUser {
@@ -189,16 +181,14 @@ class Lab implements DovecotLab {
     return u;
   }
 
-  async doveadm(args: readonly string[]): Promise<string> {
-    const r = await runCommand(DOVEADM, ['-c', this.configFile, ...args], { timeoutMs: 20_000 });
+  async doveadm(args: readonly string[], input?: Buffer): Promise<string> {
+    const r = await runCommand(DOVEADM, ['-c', this.configFile, ...args], { timeoutMs: 20_000, ...(input ? { input } : {}) });
     if (r.code !== 0) throw new Error(describeResult(`doveadm ${args.join(' ')}`, r));
     return r.stdout;
   }
 
   async seed(user: string, message: Buffer): Promise<void> {
-    this.user(user);
-    const r = await runCommand(DOVEADM, ['-c', this.configFile, 'save', '-u', user], { timeoutMs: 20_000, input: message });
-    if (r.code !== 0) throw new Error(describeResult(`doveadm save -u ${user}`, r));
+    await this.doveadm(['save', '-u', this.user(user).name], message);
   }
 
   seedCommand(user: string): string {
@@ -206,10 +196,8 @@ class Lab implements DovecotLab {
     return `${DOVEADM} -c ${shq(this.configFile)} save -u ${shq(user)}`;
   }
 
-  async logTail(lines = 50): Promise<string> {
-    const log = await tailFile(join(this.dir, 'dovecot.log'), lines);
-    const out = (await readFile(join(this.dir, 'master.out'), 'utf8').catch(() => '')).trim();
-    return out ? `${log}\n--- master stdout/stderr ---\n${out}` : log;
+  logTail(lines = 50): Promise<string> {
+    return labLogTail(this.dir, lines);
   }
 
   stop(): Promise<void> {
@@ -253,11 +241,8 @@ async function startOnce(
   conf: Omit<ConfParams, 'dir' | 'instance'>,
 ): Promise<DovecotLab> {
   const { imapPort, pop3Port } = conf;
-  const ids = await accountIds([MAIL_OWNER, 'dovecot', 'dovenull']);
-  const owner = ids.get(MAIL_OWNER);
-  const dovecotGid = ids.get('dovecot')?.gid;
-  if (!owner || dovecotGid === undefined) throw new Error('account lookup failed');
-
+  const ids = await accountIds([MAIL_OWNER, 'dovecot', 'dovenull']); // throws if one is missing
+  const [owner, dovecotGid] = [ids.get(MAIL_OWNER) ?? { uid: -1, gid: -1 }, ids.get('dovecot')?.gid ?? -1];
   const dir = await mkdtemp(join(tmpdir(), 'mailconform-dovecot-'));
   const configFile = join(dir, 'dovecot.conf');
   const entry: LiveEntry = { dir, pid: undefined, exited: false };
@@ -265,6 +250,7 @@ async function startOnce(
   hookExit();
   const labUsers = users.map((u) => ({ ...u, maildir: join(dir, 'mail', u.name, 'Maildir') }));
   let child: ChildProcess | undefined;
+  const giveUp = new AbortController();
   try {
     await chmod(dir, 0o755); // the mail owner must traverse it to reach mail/
     await mkdir(join(dir, 'mail'), { mode: 0o700 });
@@ -284,15 +270,12 @@ async function startOnce(
 
     // Foreground master as our child, in its own process group (detached) so the group is the instance.
     const out = openSync(join(dir, 'master.out'), 'a');
-    try {
-      child = spawn(DOVECOT, ['-F', '-c', configFile], { detached: true, stdio: ['ignore', out, out] });
-    } finally {
-      closeSync(out);
-    }
+    child = spawn(DOVECOT, ['-F', '-c', configFile], { detached: true, stdio: ['ignore', out, out] }); // failures arrive as 'error'
+    closeSync(out);
     child.unref(); // a forgotten lab must not keep the test process alive; the exit hook stops it
     const spawned = child;
     const exited = new Promise<never>((_, reject) => {
-      spawned.once('error', (e) => reject(e));
+      spawned.once('error', reject);
       spawned.once('exit', (code, signal) => {
         entry.exited = true;
         reject(new Error(`dovecot master exited early (${signal ?? `code ${String(code)}`})`));
@@ -301,19 +284,15 @@ async function startOnce(
     exited.catch(() => undefined); // only observed while starting
     entry.pid = spawned.pid;
     if (entry.pid === undefined) await exited;
-    await Promise.race([
-      exited,
-      Promise.all([
-        waitForBanner(HOST, imapPort, START_TIMEOUT_MS, /^\* OK/, 'a LOGOUT\r\n'),
-        waitForBanner(HOST, pop3Port, START_TIMEOUT_MS, /^\+OK/, 'QUIT\r\n'),
-      ]),
-    ]);
+    const imapUp = waitForBanner(HOST, imapPort, START_TIMEOUT_MS, /^\* OK/, 'a LOGOUT\r\n', giveUp.signal);
+    const pop3Up = waitForBanner(HOST, pop3Port, START_TIMEOUT_MS, /^\+OK/, 'QUIT\r\n', giveUp.signal);
+    await Promise.race([exited, Promise.all([imapUp, pop3Up])]).finally(() => giveUp.abort()); // no polling after a failure
     return new Lab(imapPort, pop3Port, labUsers, dir, configFile, entry.pid ?? 0, entry);
   } catch (e) {
     if (child?.pid !== undefined) await waitForPidExit(child.pid, 200); // let an early exit finish writing its reason
-    const tail = await new Lab(imapPort, pop3Port, labUsers, dir, configFile, 0, entry).logTail(30);
+    const tail = await labLogTail(dir, 30);
     await stopEntry(entry).catch(() => undefined);
-    const where = keepDir() ? `kept in ${dir}` : `${dir}, removed`;
+    const where = `${dir}${keepDir() ? ', kept' : ', removed'}`;
     throw new Error(`Dovecot lab failed to start (IMAP ${HOST}:${imapPort}, POP3 ${HOST}:${pop3Port}): ${(e as Error).message}\n--- log tail (${where}) ---\n${tail}`, { cause: e });
   }
 }

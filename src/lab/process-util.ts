@@ -279,12 +279,14 @@ function readFirstLineOnce(host: string, port: number, timeoutMs: number, goodby
 
 /**
  * Waits until host:port greets with a first line matching `expected` (e.g. /^\+OK/ for POP3), retrying
- * refused connections until timeoutMs. Resolves with that line; rejects on timeout or another greeting.
+ * refused connections until timeoutMs (or `signal` aborts). Resolves with that line; rejects on timeout or another greeting.
  */
-export async function waitForBanner(host: string, port: number, timeoutMs: number, expected: RegExp, goodbye = 'QUIT\r\n'): Promise<string> {
+export async function waitForBanner(
+  host: string, port: number, timeoutMs: number, expected: RegExp, goodbye = 'QUIT\r\n', signal?: AbortSignal,
+): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   let lastError = 'no attempt made';
-  while (Date.now() < deadline) {
+  while (Date.now() < deadline && !signal?.aborted) {
     const line = await readFirstLineOnce(host, port, Math.max(100, Math.min(5000, deadline - Date.now())), goodbye).catch((e: Error) => {
       lastError = e.message;
       return undefined;
