@@ -133,15 +133,7 @@ class CaseRun<P> {
       if (session.tracker.awaitingLines()) continue;
       const extra = session.pending.shift() ?? this.takeBuffered(session);
       if (!extra) continue;
-      this.fail({
-        message: `server sent a line nobody asked for${before ? ` before the client line at line ${before.line}` : ' after the last expected line'}: ${escapeBytes(extra.framed.bytes)}`,
-        ref: this.scriptCase.header.ref,
-        level: this.scriptCase.header.level,
-        ...(before ? { location: before } : {}),
-        expected: 'no further server output',
-        received: escapeBytes(extra.framed.bytes),
-      });
-      throw new CaseAbort('fail');
+      this.failCase(before, `server sent a line nobody asked for${before ? ` before the client line at line ${before.line}` : ' after the last expected line'}: ${escapeBytes(extra.framed.bytes)}`, 'no further server output', escapeBytes(extra.framed.bytes));
     }
   }
 
@@ -255,15 +247,7 @@ class CaseRun<P> {
         session.pending.unshift(line);
         return;
       }
-      this.fail({
-        message: `expected ${step.matcher.source}, got ${escapeBytes(line.framed.bytes)} (${outcome.mismatch})`,
-        ref: this.scriptCase.header.ref,
-        level: this.scriptCase.header.level,
-        location: step.loc,
-        expected: step.matcher.source,
-        received: escapeBytes(line.framed.bytes),
-      });
-      throw new CaseAbort('fail');
+      this.failCase(step.loc, `expected ${step.matcher.source}, got ${escapeBytes(line.framed.bytes)} (${outcome.mismatch})`, step.matcher.source, escapeBytes(line.framed.bytes));
     }
   }
 
@@ -275,15 +259,7 @@ class CaseRun<P> {
       if (!line) throw new CaseAbort('fail');
       const index = open.findIndex((e) => e.matcher.match(line.parsed, this.bindings).ok);
       if (index === -1) {
-        this.fail({
-          message: `expected one of [${open.map((e) => e.matcher.source).join(' | ')}] (any order), got ${escapeBytes(line.framed.bytes)}`,
-          ref: this.scriptCase.header.ref,
-          level: this.scriptCase.header.level,
-          location: loc,
-          expected: open.map((e) => e.matcher.source).join('\n'),
-          received: escapeBytes(line.framed.bytes),
-        });
-        throw new CaseAbort('fail');
+        this.failCase(loc, `expected one of [${open.map((e) => e.matcher.source).join(' | ')}] (any order), got ${escapeBytes(line.framed.bytes)}`, open.map((e) => e.matcher.source).join('\n'), escapeBytes(line.framed.bytes));
       }
       const outcome = open[index]!.matcher.match(line.parsed, this.bindings);
       if (outcome.ok) for (const [name, value] of outcome.captures) this.bindings.set(name, value);
@@ -296,26 +272,10 @@ class CaseRun<P> {
     const outcome = await session.conn.waitForClose(this.readTimeoutMs);
     const extra = session.pending.shift() ?? this.takeBuffered(session);
     if (extra) {
-      this.fail({
-        message: `expected the server to close the connection, got ${escapeBytes(extra.framed.bytes)}`,
-        ref: this.scriptCase.header.ref,
-        level: this.scriptCase.header.level,
-        location: loc,
-        expected: 'connection closed by server',
-        received: escapeBytes(extra.framed.bytes),
-      });
-      throw new CaseAbort('fail');
+      this.failCase(loc, `expected the server to close the connection, got ${escapeBytes(extra.framed.bytes)}`, 'connection closed by server', escapeBytes(extra.framed.bytes));
     }
     if (outcome === 'timeout') {
-      this.fail({
-        message: `expected the server to close the connection within ${this.readTimeoutMs} ms; it stayed open`,
-        ref: this.scriptCase.header.ref,
-        level: this.scriptCase.header.level,
-        location: loc,
-        expected: 'connection closed by server',
-        received: 'connection still open',
-      });
-      throw new CaseAbort('fail');
+      this.failCase(loc, `expected the server to close the connection within ${this.readTimeoutMs} ms; it stayed open`, 'connection closed by server', 'connection still open');
     }
   }
 
@@ -376,5 +336,19 @@ class CaseRun<P> {
 
   private fail(failure: Failure): void {
     this.failures.push(failure);
+  }
+
+  /** A failure of what this case checks (its section and level), which ends the case. */
+  private failCase(location: Loc | undefined, message: string, expected: string, received: string, rule?: string): never {
+    this.fail({
+      message,
+      ref: this.scriptCase.header.ref,
+      level: this.scriptCase.header.level,
+      ...(location ? { location } : {}),
+      expected,
+      received,
+      ...(rule ? { rule } : {}),
+    });
+    throw new CaseAbort('fail');
   }
 }
