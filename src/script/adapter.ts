@@ -42,9 +42,14 @@ export interface ParsedLine<P> {
  * Follows one connection the way the protocol's reference client would: it sees every byte sent and
  * every line received, parses and checks each line, and knows whether a reply is still owed.
  */
+/** A parsed unit, or what the tracker needs before the unit is complete (IMAP literals). */
+export type TrackerStep<P> = ParsedLine<P> | { readonly more: 'line' } | { readonly more: 'bytes'; readonly count: number };
+
 export interface SessionTracker<P> {
   onSend(bytes: Buffer): void;
-  onLine(line: FramedLine): ParsedLine<P>;
+  onLine(line: FramedLine): TrackerStep<P>;
+  /** The bytes asked for by a { more: 'bytes' } step. */
+  onBytes?(bytes: Buffer): TrackerStep<P>;
   /** True while the server owes lines: a reply to a sent command, or the rest of a multi-line reply. */
   awaitingLines(): boolean;
   /** Protocol session state for diagnostics, e.g. "RCPT". */

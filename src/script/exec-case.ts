@@ -9,7 +9,7 @@ import { Connection } from '../transport/connection.js';
 import { isTransportError } from '../transport/errors.js';
 import type { FramedLine } from '../transport/framed-line.js';
 import { WireLog } from '../transport/wire-log.js';
-import type { ParsedLine, ProtocolAdapter, SessionTracker } from './adapter.js';
+import type { ParsedLine, ProtocolAdapter, SessionTracker, TrackerStep } from './adapter.js';
 import { caseIdentity, type ExpectStep, type Loc, type ScriptCase, type SendStep, type Step } from './script-case.js';
 import { decodeEscapes, renderTemplate } from './template.js';
 import { redactCaseResult } from './redact.js';
@@ -53,7 +53,7 @@ export async function execCase<P>(scriptCase: ScriptCase<P>, adapter: ProtocolAd
   let errorReason: string | undefined;
   try {
     for (const step of scriptCase.steps) await run.execStep(step);
-    run.checkLeftovers(undefined);
+    await run.checkLeftovers(undefined);
   } catch (err) {
     if (err instanceof CaseAbort) verdict = err.verdict;
     else {
@@ -128,10 +128,10 @@ class CaseRun<P> {
   }
 
   /** Lines the server sent that no expectation took, while it owed nothing: unsolicited output. */
-  checkLeftovers(before: Loc | undefined): void {
+  async checkLeftovers(before: Loc | undefined): Promise<void> {
     for (const session of this.sessions.values()) {
       if (session.tracker.awaitingLines()) continue;
-      const extra = session.pending.shift() ?? this.takeBuffered(session);
+      const extra = session.pending.shift() ?? (await this.takeBuffered(session));
       if (!extra) continue;
       this.failCase(before, `server sent a line nobody asked for${before ? ` before the client line at line ${before.line}` : ' after the last expected line'}: ${escapeBytes(extra.framed.bytes)}`, 'no further server output', escapeBytes(extra.framed.bytes));
     }
@@ -179,7 +179,7 @@ class CaseRun<P> {
 
   private async send(sends: readonly SendStep[], loc: Loc): Promise<void> {
     const session = await this.session(loc);
-    this.checkLeftovers(loc);
+    await this.checkLeftovers(loc);
     const bytes = Buffer.concat(sends.map((s) => this.renderSend(s)));
     await this.write(session, bytes, loc);
   }
@@ -200,7 +200,7 @@ class CaseRun<P> {
 
   private async sendFixture(fixture: string, loc: Loc): Promise<void> {
     const session = await this.session(loc);
-    this.checkLeftovers(loc);
+    await this.checkLeftovers(loc);
     let text: string;
     try {
       text = await readFile(path.join(this.options.fixturesDir, fixture), 'utf8');
@@ -270,7 +270,7 @@ class CaseRun<P> {
   private async expectClose(loc: Loc): Promise<void> {
     const session = await this.session(loc);
     const outcome = await session.conn.waitForClose(this.readTimeoutMs);
-    const extra = session.pending.shift() ?? this.takeBuffered(session);
+    const extra = session.pending.shift() ?? (await this.takeBuffered(session));
     if (extra) {
       this.failCase(loc, `expected the server to close the connection, got ${escapeBytes(extra.framed.bytes)}`, 'connection closed by server', escapeBytes(extra.framed.bytes));
     }
@@ -283,26 +283,38 @@ class CaseRun<P> {
   private async nextLine(session: LiveSession<P>, wait: boolean, loc: Loc, expected: string): Promise<ParsedLine<P> | undefined> {
     const pending = session.pending.shift();
     if (pending) return pending;
-    if (!wait) return this.takeBuffered(session, loc);
     try {
-      return this.parse(session, await session.conn.readLine(), loc);
+      if (!wait) return await this.takeBuffered(session, loc);
+      return await this.parse(session, await session.conn.readLine(), loc);
     } catch (err) {
       this.failTransport(err, loc, expected);
     }
   }
 
-  private takeBuffered(session: LiveSession<P>, loc?: Loc): ParsedLine<P> | undefined {
+  private async takeBuffered(session: LiveSession<P>, loc?: Loc): Promise<ParsedLine<P> | undefined> {
     const framed = session.conn.takeBufferedLine();
-    return framed ? this.parse(session, framed, loc) : undefined;
+    if (!framed) return undefined;
+    try {
+      return await this.parse(session, framed, loc);
+    } catch (err) {
+      this.failTransport(err, loc, 'the rest of the response');
+    }
   }
 
-  /** Every received line goes through the protocol's checks, whatever the script expects of it. */
-  private parse(session: LiveSession<P>, framed: FramedLine, loc: Loc | undefined): ParsedLine<P> {
-    const line = session.tracker.onLine(framed);
-    for (const violation of line.violations) this.failViolation(violation, framed.bytes, loc);
+  /**
+   * Every received line goes through the protocol's checks, whatever the script expects of it. A
+   * line may open a unit that needs more (an IMAP literal and the line after it): the server owes
+   * those bytes, so they are read before the unit is matched.
+   */
+  private async parse(session: LiveSession<P>, framed: FramedLine, loc: Loc | undefined): Promise<ParsedLine<P>> {
+    let step: TrackerStep<P> = session.tracker.onLine(framed);
+    while ('more' in step) {
+      step = step.more === 'bytes' ? session.tracker.onBytes!(await session.conn.readBytes(step.count)) : session.tracker.onLine(await session.conn.readLine());
+    }
+    for (const violation of step.violations) this.failViolation(violation, step.framed.bytes, loc);
     // What the protocol learned (e.g. the APOP timestamp of a POP3 greeting) becomes ${variables}.
     for (const [name, value] of session.tracker.facts?.() ?? []) this.bindings.set(name, value);
-    return line;
+    return step;
   }
 
   /** A grammar violation, located at the script line that was reading when it arrived. */
@@ -319,14 +331,14 @@ class CaseRun<P> {
   }
 
   /** A read or write that the transport could not complete: the case fails there, with what was pending. */
-  private failTransport(err: unknown, loc: Loc, expected: string, prefix = `expected ${expected}, but `): never {
+  private failTransport(err: unknown, loc: Loc | undefined, expected: string, prefix = `expected ${expected}, but `): never {
     if (!isTransportError(err)) throw err;
     const partial = err.partial ? ` (unterminated bytes: ${escapeBytes(err.partial)})` : '';
     this.fail({
       message: `${prefix}${err.message}${partial}`,
       ref: this.scriptCase.header.ref,
       level: this.scriptCase.header.level,
-      location: loc,
+      ...(loc ? { location: loc } : {}),
       expected,
       received: err.code === 'ERR_TRANSPORT_TIMEOUT' ? 'nothing (timeout)' : err.code === 'ERR_TRANSPORT_CLOSED' ? 'connection closed' : err.code,
       rule: err.code,
