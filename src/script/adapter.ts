@@ -18,6 +18,8 @@ export interface ProtocolAdapter<P> {
   createTracker(): SessionTracker<P>;
   /** Bytes that send a fixture message in this protocol's framing (SMTP: the dot-stuffed DATA body). */
   encodeFixture(message: Buffer): Buffer;
+  /** Variables the trackers learn from the server (SessionTracker.facts): never asked of the user. */
+  readonly factNames?: readonly string[];
 }
 
 export type MatchOutcome =

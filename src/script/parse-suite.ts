@@ -71,8 +71,9 @@ export function parseSuite<P>(text: string, file: string, adapter: ProtocolAdapt
   if (steps.length === 0) fail(i + 1, 'the transcript is empty');
   const { needs, fixtures } = analyseSteps(steps, fail);
   // Messages placed before the case are named m1, m2, … (see suites/README.md); they are not needs.
-  const seeded = new Set(seedVariables((header.get('seed')?.value ?? '').split(/[\s,]+/).filter(Boolean).length));
-  const runNeeds = needs.filter((v) => !seeded.has(v));
+  // Nor are the facts the protocol learns from the server (e.g. apop.timestamp).
+  const provided = new Set([...seedVariables((header.get('seed')?.value ?? '').split(/[\s,]+/).filter(Boolean).length), ...(adapter.factNames ?? [])]);
+  const runNeeds = needs.filter((v) => !provided.has(v));
 
   if (errors.length > 0) return { ok: false, errors };
   const caseHeader: CaseHeader = {

@@ -17,7 +17,7 @@ export interface Pop3Probe {
   readonly capabilities: ReadonlyMap<string, readonly string[]>;
   /** CAPA answered +OK ("An -ERR response indicates the capability command is not implemented", RFC 2449 §5). */
   readonly capaSupported: boolean;
-  /** Credentials were given and USER/PASS was accepted: `capabilities` are then TRANSACTION's. */
+  /** Credentials were given and USER/PASS was accepted: `capabilities` then joins both states' lists. */
   readonly authenticated: boolean;
 }
 
@@ -46,7 +46,9 @@ export async function probePop3(options: ConnectOptions, credentials?: Pop3Crede
       authenticated = pass?.response.status === '+OK';
       if (authenticated && capa.response.status === '+OK') {
         const again = await client.capa();
-        if (again.response.status === '+OK') capabilities = client.capabilities ?? capabilities;
+        // Union: some servers (Dovecot) drop USER and SASL after login although RFC 2449 §5 says
+        // AUTHORIZATION's capabilities "MUST be announced in both states"; cases may still need them.
+        if (again.response.status === '+OK') capabilities = new Map([...capabilities, ...(client.capabilities ?? [])]);
       }
     }
     await client.quit().catch(() => undefined);

@@ -1,0 +1,138 @@
+import { SP, isAstringChar, isAtomChar, isTextChar } from './formal-syntax.js';
+import { grammarRule, IMAP_PROSE_RULES, type ImapGrammarRuleName } from './imap-rule.js';
+import { SIMPLE_CODE_NAMES, type ImapRespText, type ImapRespTextCode, type ImapSimpleCodeName } from './imap-response.js';
+import { parseFlagList } from './parse-flags.js';
+import { ImapParseAbort, type ImapTokenizer } from './tokenize.js';
+
+const SIMPLE = new Set<string>(SIMPLE_CODE_NAMES);
+const RFC5530_CODES = new Set<string>(SIMPLE_CODE_NAMES.slice(5));
+/**
+ * Codes registered by standards-track extensions, exempt from §7.1's "SHOULD be prefixed with an
+ * X": RFC 2221 REFERRAL; RFC 3516 UNKNOWN-CTE; RFC 4315 APPENDUID, COPYUID, UIDNOTSTICKY; RFC 4467
+ * URLMECH; RFC 4469 BADURL, TOOBIG; RFC 4978 COMPRESSIONACTIVE; RFC 5182 NOTSAVED; RFC 5255
+ * BADCOMPARATOR; RFC 5257 ANNOTATE, ANNOTATIONS; RFC 5464 METADATA; RFC 5465 NOTIFICATIONOVERFLOW,
+ * BADEVENT; RFC 5466 UNDEFINED-FILTER; RFC 6154 USEATTR; RFC 7162 HIGHESTMODSEQ, NOMODSEQ, MODIFIED,
+ * CLOSED; RFC 8474 MAILBOXID.
+ */
+const EXTENSION_CODES = new Set([
+  'REFERRAL', 'UNKNOWN-CTE', 'APPENDUID', 'COPYUID', 'UIDNOTSTICKY', 'URLMECH', 'BADURL', 'TOOBIG',
+  'COMPRESSIONACTIVE', 'NOTSAVED', 'BADCOMPARATOR', 'ANNOTATE', 'ANNOTATIONS', 'METADATA',
+  'NOTIFICATIONOVERFLOW', 'BADEVENT', 'UNDEFINED-FILTER', 'USEATTR', 'HIGHESTMODSEQ', 'NOMODSEQ',
+  'MODIFIED', 'CLOSED', 'MAILBOXID',
+]);
+
+/**
+ * `resp-text = ["[" resp-text-code "]" SP] text`, read from the cursor to the end of the line.
+ * A "[" opening the text is always read as a response code: the ABNF would let a malformed code
+ * fall back to being text, which would hide every malformed code (see the report's decisions).
+ */
+export function parseRespText(t: ImapTokenizer): ImapRespText {
+  let code: ImapRespTextCode | undefined;
+  if (t.take(0x5b)) {
+    code = parseRespTextCode(t);
+    if (t.atLineEnd()) {
+      // RFC 9051 makes the text optional; RFC 3501's `"]" SP] text` with text = 1*TEXT-CHAR does not.
+      t.report(grammarRule('resp-text'), 'resp-text: response code not followed by SP and text', '"]" SP text');
+      return { code, text: '' };
+    }
+    t.expectSp('resp-text');
+  }
+  return { code, text: t.readText('text') };
+}
+
+/** After "[": the code and its "]". A malformed known code is read as `other` after reporting. */
+export function parseRespTextCode(t: ImapTokenizer): ImapRespTextCode {
+  const nameStart = t.position;
+  const startPart = t.partIndex;
+  const nameOffset = t.offset;
+  const name = t.readAtom('resp-text-code');
+  const upper = name.toUpperCase();
+  let code: ImapRespTextCode;
+  try {
+    code = readCodeArguments(t, name, upper, nameOffset);
+    if (!t.take(0x5d)) t.fail('resp-text-code', '"]"', `resp-text-code: ${upper} arguments not closed by "]"`);
+  } catch (e) {
+    // Recover at the code's "]" on the same line: the text after it is still worth reading.
+    if (!(e instanceof ImapParseAbort) || t.partIndex !== startPart || !t.skipPast(0x5d)) throw e;
+    const args = t.slice(nameStart + name.length, t.position - 1).toString('latin1');
+    code = { kind: 'other', name, text: args.startsWith(' ') ? args.slice(1) : args || undefined };
+  }
+  return code;
+}
+
+function readCodeArguments(t: ImapTokenizer, name: string, upper: string, nameOffset: number): ImapRespTextCode {
+  if (SIMPLE.has(upper)) {
+    if (t.peek() !== 0x5d) {
+      const spec = RFC5530_CODES.has(upper) ? IMAP_PROSE_RULES.rfc5530Code : grammarRule('resp-text-code');
+      t.report(spec, `resp-text-code: ${upper} takes no arguments`, `"${upper}" "]"`);
+      return { kind: 'other', name, text: readOtherArguments(t) };
+    }
+    return { kind: 'simple', name: upper as ImapSimpleCodeName };
+  }
+  switch (upper) {
+    case 'BADCHARSET':
+      return { kind: 'badcharset', charsets: t.peek() === SP ? readCharsets(t) : [] };
+    case 'CAPABILITY':
+      return { kind: 'capability', capabilities: parseCapabilityList(t, nameOffset) };
+    case 'PERMANENTFLAGS':
+      t.expectSp('resp-text-code');
+      return { kind: 'permanentflags', flags: parseFlagList(t, 'flag-perm') };
+    case 'UIDNEXT':
+    case 'UIDVALIDITY':
+    case 'UNSEEN':
+      t.expectSp('resp-text-code');
+      return { kind: 'number', name: upper, value: t.readNumber('nz-number', 'resp-text-code') };
+  }
+  if (!upper.startsWith('X') && !EXTENSION_CODES.has(upper)) {
+    t.report(IMAP_PROSE_RULES.respTextCodeX, `unknown response code ${name} without the "X" prefix`, 'a defined code, or "X" atom', nameOffset, Buffer.from(name, 'latin1'));
+  }
+  return { kind: 'other', name, text: readOtherArguments(t) };
+}
+
+/** `atom [SP 1*<any TEXT-CHAR except "]">]`: the arguments after the atom, undefined if none. */
+function readOtherArguments(t: ImapTokenizer): string | undefined {
+  if (t.peek() === 0x5d) return undefined;
+  if (t.peek() !== SP) t.fail('resp-text-code', 'SP or "]"', 'resp-text-code: atom followed by neither SP nor "]"');
+  t.advance();
+  const start = t.offset;
+  const args = t.readWhile((b) => b !== 0x5d);
+  if (args.length === 0) t.report(grammarRule('resp-text-code'), 'resp-text-code: SP not followed by arguments', '1*<any TEXT-CHAR except "]">', start);
+  t.checkTextChars(args, start, isTextChar);
+  return args.toString('latin1');
+}
+
+/** `SP "(" astring *(SP astring) ")"` */
+function readCharsets(t: ImapTokenizer): string[] {
+  t.expectSp('resp-text-code');
+  t.expect(0x28, 'resp-text-code');
+  const charsets: string[] = [];
+  do {
+    if (charsets.length > 0) t.expectSp('resp-text-code');
+    charsets.push(t.readAstring('astring', isAstringChar).bytes.toString('latin1'));
+  } while (!t.take(0x29));
+  return charsets;
+}
+
+/**
+ * `*(SP capability) SP "IMAP4rev1" *(SP capability)`, after "CAPABILITY"; `capability =
+ * ("AUTH=" auth-type) / atom`. Reads until the end of the line or a "]". The missing IMAP4rev1 is a
+ * grammar violation of capability-data, reported at `at` (the CAPABILITY keyword).
+ */
+export function parseCapabilityList(t: ImapTokenizer, at: number): string[] {
+  const rule: ImapGrammarRuleName = 'capability-data';
+  const capabilities: string[] = [];
+  while (!t.atLineEnd() && t.peek() !== 0x5d) {
+    t.expectSp(rule);
+    if (t.atLineEnd() || t.peek() === 0x5d) {
+      t.report(grammarRule(rule), 'capability-data: SP not followed by a capability', 'capability');
+      break;
+    }
+    if (!isAtomChar(t.peek())) t.fail('capability', 'capability (atom)', 'capability: expected an atom');
+    capabilities.push(t.readAtom('capability'));
+  }
+  if (!capabilities.some((c) => c.toUpperCase() === 'IMAP4REV1')) {
+    // "The capability listing MUST include the atom "IMAP4rev1"." (§7.2.1)
+    t.report(grammarRule(rule), 'capability-data without "IMAP4rev1"', '*(SP capability) SP "IMAP4rev1" *(SP capability)', at, Buffer.from(capabilities.join(' '), 'latin1'));
+  }
+  return capabilities;
+}

@@ -1,0 +1,208 @@
+import type { Violation } from '../shared/violation.js';
+import { SP, isDigit, isTagChar } from './formal-syntax.js';
+import { createImapViolation, grammarRule } from './imap-rule.js';
+import type { ImapFetchAttribute, ImapResponse, ImapRespText, ImapStatus, ImapUnparsedResponse } from './imap-response.js';
+import { resolveImapLimits, type ImapLimits } from './limits.js';
+import { parseMsgAtt } from './parse-fetch.js';
+import { parseFlagList } from './parse-flags.js';
+import { parseMailboxList, parseSearch, parseStatus } from './parse-mailbox-data.js';
+import { parseCapabilityList, parseRespText } from './parse-resp-text.js';
+import type { ImapRawResponse } from './response-framer.js';
+import { ImapParseAbort, ImapTokenizer } from './tokenize.js';
+
+export interface ImapParseOptions {
+  /** The first response of a connection: only `greeting = "*" SP (resp-cond-auth / resp-cond-bye) CRLF` is allowed. */
+  readonly greeting?: boolean;
+  readonly limits?: Partial<ImapLimits>;
+}
+
+export interface ImapParseResult {
+  /** As much as could be read: a response stopped half-way keeps what was read before (FETCH items, the tag and status). */
+  readonly response: ImapResponse;
+  /** Grammar violations, at response offsets, in offset order. Framing ones come from the framer. */
+  readonly violations: Violation[];
+  /** The grammar read the response to its end (false after a hard error, and for unparsed responses). */
+  readonly complete: boolean;
+}
+
+/** Holds the response as far as it is known, for when the parse stops half-way. */
+interface Draft {
+  value: ImapResponse | undefined;
+}
+
+/**
+ * Parses one framed server response (RFC 3501 §7, grammar §9). Pure and total on server input:
+ * never throws for what the server sent, never repairs silently — every deviation is a Violation.
+ */
+export function parseResponse(raw: ImapRawResponse, options: ImapParseOptions = {}): ImapParseResult {
+  const t = new ImapTokenizer(raw, resolveImapLimits(options.limits));
+  const draft: Draft = { value: undefined };
+  let response: ImapResponse;
+  let complete = true;
+  try {
+    response = parseAny(t, draft, options.greeting === true);
+  } catch (e) {
+    if (!(e instanceof ImapParseAbort)) throw e;
+    response = draft.value ?? renderUnparsed(raw);
+    complete = false;
+  }
+  if (response.kind === 'unparsed') complete = false;
+  if (options.greeting === true && !isGreeting(response)) {
+    t.violations.push(createImapViolation(grammarRule('greeting'), 0, 'greeting is not "*" SP (OK / PREAUTH / BYE) SP resp-text', '"*" SP (resp-cond-auth / resp-cond-bye)', raw.parts[0]?.bytes.subarray(0, 16) ?? ''));
+  }
+  return { response, violations: t.violations.sort((a, b) => a.offset - b.offset), complete };
+}
+
+function isGreeting(r: ImapResponse): boolean {
+  return r.kind === 'bye' || (r.kind === 'untagged' && r.type === 'condition' && (r.status === 'OK' || r.status === 'PREAUTH'));
+}
+
+function parseAny(t: ImapTokenizer, draft: Draft, greeting: boolean): ImapResponse {
+  if (t.take(0x2b)) return parseContinuation(t, draft);
+  if (t.take(0x2a)) return parseUntagged(t, draft, greeting);
+  return parseTagged(t, draft);
+}
+
+/** continue-req = "+" SP (resp-text / base64) CRLF — an empty base64 makes "+ " alone valid. */
+function parseContinuation(t: ImapTokenizer, draft: Draft): ImapResponse {
+  draft.value = { kind: 'continuation', code: undefined, text: '' };
+  if (t.atLineEnd()) {
+    t.report(grammarRule('continue-req'), 'continue-req: "+" not followed by SP', '"+" SP (resp-text / base64)');
+    return draft.value;
+  }
+  t.expectSp('continue-req');
+  const text: ImapRespText = t.peek() === 0x5b ? parseRespText(t) : { code: undefined, text: t.readText('text', true) };
+  t.expectEnd('continue-req');
+  return { kind: 'continuation', ...text };
+}
+
+/** response-tagged = tag SP resp-cond-state CRLF; tag = 1*<any ASTRING-CHAR except "+"> */
+function parseTagged(t: ImapTokenizer, draft: Draft): ImapResponse {
+  const tagAt = t.offset;
+  const tagBytes = t.readWhile((b) => b !== SP);
+  if (tagBytes.length === 0) t.fail('tag', 'tag, "*" or "+"', 'response starts with neither a tag, "*" nor "+"');
+  const bad = tagBytes.findIndex((b) => !isTagChar(b));
+  if (bad >= 0) {
+    t.report(grammarRule('tag'), 'tag: octet outside 1*<any ASTRING-CHAR except "+">', 'ASTRING-CHAR except "+"', tagAt + bad, tagBytes.subarray(bad, bad + 1));
+  }
+  const tag = tagBytes.toString('latin1');
+  t.expectSp('response-tagged');
+  const statusAt = t.offset;
+  const word = t.readKeyword().toUpperCase();
+  if (word !== 'OK' && word !== 'NO' && word !== 'BAD') {
+    // BYE and PREAUTH "are always untagged" (§7.1).
+    t.fail('resp-cond-state', '"OK" / "NO" / "BAD"', `response-tagged: ${word === '' ? 'no status' : `status ${word}`} after the tag`);
+  }
+  draft.value = { kind: 'tagged', tag, status: word, code: undefined, text: '' };
+  const text = parseCondText(t, statusAt);
+  t.expectEnd('response-tagged');
+  return { kind: 'tagged', tag, status: word, ...text };
+}
+
+/** After a status word: SP resp-text. A status ending the line is one violation, not two. */
+function parseCondText(t: ImapTokenizer, statusAt: number): ImapRespText {
+  if (t.atLineEnd()) {
+    t.report(grammarRule('resp-text'), 'status not followed by SP and text', 'SP resp-text', statusAt);
+    return { code: undefined, text: '' };
+  }
+  t.expectSp('resp-cond-state');
+  return parseRespText(t);
+}
+
+/** "*" SP (resp-cond-state / resp-cond-bye / mailbox-data / message-data / capability-data) CRLF */
+function parseUntagged(t: ImapTokenizer, draft: Draft, greeting: boolean): ImapResponse {
+  t.expectSp('response-data');
+  if (isDigit(t.peek())) return parseNumbered(t, draft);
+  const at = t.offset;
+  const keyword = t.readKeyword();
+  const word = keyword.toUpperCase();
+  let response: ImapResponse;
+  switch (word) {
+    case 'OK':
+    case 'NO':
+    case 'BAD':
+    case 'PREAUTH': {
+      if (word === 'PREAUTH' && !greeting) {
+        t.report(grammarRule('resp-cond-auth'), 'PREAUTH outside the greeting (resp-cond-auth only occurs in greeting)', 'resp-cond-state / resp-cond-bye', at, Buffer.from(keyword, 'latin1'));
+      }
+      const status: ImapStatus | 'PREAUTH' = word;
+      draft.value = { kind: 'untagged', type: 'condition', status, code: undefined, text: '' };
+      response = { kind: 'untagged', type: 'condition', status, ...parseCondText(t, at) };
+      break;
+    }
+    case 'BYE':
+      draft.value = { kind: 'bye', code: undefined, text: '' };
+      response = { kind: 'bye', ...parseCondText(t, at) };
+      break;
+    case 'CAPABILITY':
+      response = { kind: 'untagged', type: 'capability', capabilities: parseCapabilityList(t, at) };
+      break;
+    case 'FLAGS':
+      t.expectSp('mailbox-data');
+      response = { kind: 'untagged', type: 'flags', flags: parseFlagList(t, 'flag-list') };
+      break;
+    case 'LIST':
+    case 'LSUB':
+      response = parseMailboxList(t, word === 'LIST' ? 'list' : 'lsub');
+      break;
+    case 'SEARCH':
+      response = parseSearch(t);
+      break;
+    case 'STATUS':
+      response = parseStatus(t);
+      break;
+    default:
+      return reportUnknown(t, at, keyword);
+  }
+  t.expectEnd('response-data');
+  return response;
+}
+
+/** number SP "EXISTS" / number SP "RECENT" / nz-number SP ("EXPUNGE" / ("FETCH" SP msg-att)) */
+function parseNumbered(t: ImapTokenizer, draft: Draft): ImapResponse {
+  const numberAt = t.offset;
+  const start = t.position;
+  const number = t.readNumber('number', 'response-data');
+  const digits = t.slice(start);
+  t.expectSp('response-data');
+  const at = t.offset;
+  const keyword = t.readKeyword();
+  const word = keyword.toUpperCase();
+  if ((word === 'EXPUNGE' || word === 'FETCH') && digits[0] === 0x30) {
+    t.report(grammarRule('nz-number'), `message-data: ${number === 0 ? 'message number 0' : 'leading zero'} (nz-number)`, 'nz-number = digit-nz *DIGIT', numberAt, digits);
+  }
+  let response: ImapResponse;
+  if (word === 'EXISTS' || word === 'RECENT' || word === 'EXPUNGE') {
+    response = { kind: 'untagged', type: word === 'EXISTS' ? 'exists' : word === 'RECENT' ? 'recent' : 'expunge', number };
+  } else if (word === 'FETCH') {
+    t.expectSp('message-data');
+    const attributes: ImapFetchAttribute[] = [];
+    response = { kind: 'untagged', type: 'fetch', seq: number, attributes };
+    draft.value = response;
+    parseMsgAtt(t, attributes);
+  } else {
+    return reportUnknown(t, at, keyword);
+  }
+  t.expectEnd(word === 'FETCH' || word === 'EXPUNGE' ? 'message-data' : 'mailbox-data');
+  return response;
+}
+
+/**
+ * A response type RFC 3501 does not define. "Server responses MUST conform to this document until
+ * the client issues a command that uses the associated capability" (§7.2.1): reported; the session,
+ * which knows what was enabled, decides. The octets are kept so it can go on.
+ */
+function reportUnknown(t: ImapTokenizer, at: number, keyword: string): never {
+  t.report(grammarRule('response-data'), `response type ${keyword === '' ? '(none)' : keyword} is not defined by RFC 3501`, 'resp-cond-state / resp-cond-bye / mailbox-data / message-data / capability-data', at, keyword === '' ? t.receivedHere() : Buffer.from(keyword, 'latin1'));
+  throw new ImapParseAbort();
+}
+
+/** The response's octets (latin1), line endings included except the last. */
+export function renderUnparsed(raw: ImapRawResponse): ImapUnparsedResponse {
+  const pieces: Buffer[] = [];
+  raw.parts.forEach((p, i) => {
+    pieces.push(p.bytes);
+    if (p.kind === 'text' && i < raw.parts.length - 1) pieces.push(Buffer.from(p.ending === 'crlf' ? '\r\n' : '\n'));
+  });
+  return { kind: 'unparsed', text: Buffer.concat(pieces).toString('latin1') };
+}
