@@ -74,6 +74,8 @@ function writeResponse(w: WireWriter, r: ImapResponse): void {
     case 'recent':
     case 'expunge':
       return w.text(`${r.number} ${r.type.toUpperCase()}`);
+    case 'experimental':
+      return w.text(r.text === undefined ? r.name : `${r.name} ${r.text}`);
     case 'fetch':
       w.text(`${r.seq} FETCH (`);
       r.attributes.forEach((a, i) => {

@@ -123,6 +123,21 @@ export interface ImapFetchResponse {
   readonly attributes: readonly ImapFetchAttribute[];
 }
 
+/**
+ * `"*" SP "X" atom …`: untagged data of an experimental command (§6.5.1: "Any added untagged
+ * responses issued by an experimental command MUST also be prefixed with an X"). Not a violation
+ * here: whether the client "requested it by issuing the associated experimental command" is for the
+ * session to check.
+ */
+export interface ImapExperimentalResponse {
+  readonly kind: 'untagged';
+  readonly type: 'experimental';
+  /** The response name as sent ("XPIG-LATIN"). */
+  readonly name: string;
+  /** Everything after the name and its SP, as octets (latin1); undefined when the name ends the response. */
+  readonly text: string | undefined;
+}
+
 /** A response whose type RFC 3501 does not define, or that could not be parsed: its octets (latin1). */
 export interface ImapUnparsedResponse {
   readonly kind: 'unparsed';
@@ -131,7 +146,7 @@ export interface ImapUnparsedResponse {
 
 export type ImapUntaggedResponse =
   | ImapConditionResponse | ImapCapabilityResponse | ImapFlagsResponse | ImapListResponse | ImapSearchResponse
-  | ImapStatusResponse | ImapCountResponse | ImapFetchResponse;
+  | ImapStatusResponse | ImapCountResponse | ImapFetchResponse | ImapExperimentalResponse;
 
 export type ImapResponse =
   | ImapTaggedResponse | ImapUntaggedResponse | ImapByeResponse | ImapContinuationResponse | ImapUnparsedResponse;

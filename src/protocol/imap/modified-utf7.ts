@@ -88,7 +88,7 @@ function decodeRun(run: string, index: number, problems: ModifiedUtf7Problem[]):
     } else if (u >= 0xd800 && u <= 0xdfff) {
       problems.push({ index, length: run.length, kind: 'bad-utf16', message: 'modified BASE64 run holds an unpaired UTF-16 surrogate' });
       return undefined;
-    } else if (representsItself(u)) {
+    } else if (representsItself(u) && !problems.some((p) => p.index === index && p.kind === 'encoded-ascii')) {
       problems.push({ index, length: run.length, kind: 'encoded-ascii', message: `modified BASE64 encodes printable US-ASCII ${JSON.stringify(String.fromCharCode(u))}, which MUST represent itself` });
     }
   }

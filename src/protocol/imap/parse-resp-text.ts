@@ -62,7 +62,8 @@ export function parseRespTextCode(t: ImapTokenizer): ImapRespTextCode {
 
 function readCodeArguments(t: ImapTokenizer, name: string, upper: string, nameOffset: number): ImapRespTextCode {
   if (SIMPLE.has(upper)) {
-    if (t.peek() !== 0x5d) {
+    if (t.peek() !== 0x5d && t.peek() !== SP) t.fail('resp-text-code', '"]"', `resp-text-code: ${upper} not closed by "]"`);
+    if (t.peek() === SP) {
       const spec = RFC5530_CODES.has(upper) ? IMAP_PROSE_RULES.rfc5530Code : grammarRule('resp-text-code');
       t.report(spec, `resp-text-code: ${upper} takes no arguments`, `"${upper}" "]"`);
       return { kind: 'other', name, text: readOtherArguments(t) };

@@ -88,21 +88,24 @@ function parseTagged(t: ImapTokenizer, draft: Draft): ImapResponse {
   const tag = tagBytes.toString('latin1');
   t.expectSp('response-tagged');
   const statusAt = t.offset;
-  const word = t.readKeyword().toUpperCase();
+  const keyword = t.readKeyword();
+  const word = keyword.toUpperCase();
   if (word !== 'OK' && word !== 'NO' && word !== 'BAD') {
     // BYE and PREAUTH "are always untagged" (§7.1).
-    t.fail('resp-cond-state', '"OK" / "NO" / "BAD"', `response-tagged: ${word === '' ? 'no status' : `status ${word}`} after the tag`);
+    const what = `response-tagged: ${word === '' ? 'no status' : `status ${word}`} after the tag`;
+    t.report(grammarRule('resp-cond-state'), what, '"OK" / "NO" / "BAD"', statusAt, word === '' ? t.receivedHere() : Buffer.from(keyword, 'latin1'));
+    throw new ImapParseAbort();
   }
   draft.value = { kind: 'tagged', tag, status: word, code: undefined, text: '' };
-  const text = parseCondText(t, statusAt);
+  const text = parseCondText(t);
   t.expectEnd('response-tagged');
   return { kind: 'tagged', tag, status: word, ...text };
 }
 
 /** After a status word: SP resp-text. A status ending the line is one violation, not two. */
-function parseCondText(t: ImapTokenizer, statusAt: number): ImapRespText {
+function parseCondText(t: ImapTokenizer): ImapRespText {
   if (t.atLineEnd()) {
-    t.report(grammarRule('resp-text'), 'status not followed by SP and text', 'SP resp-text', statusAt);
+    t.report(grammarRule('resp-text'), 'status not followed by SP and text', 'SP resp-text');
     return { code: undefined, text: '' };
   }
   t.expectSp('resp-cond-state');
@@ -127,12 +130,12 @@ function parseUntagged(t: ImapTokenizer, draft: Draft, greeting: boolean): ImapR
       }
       const status: ImapStatus | 'PREAUTH' = word;
       draft.value = { kind: 'untagged', type: 'condition', status, code: undefined, text: '' };
-      response = { kind: 'untagged', type: 'condition', status, ...parseCondText(t, at) };
+      response = { kind: 'untagged', type: 'condition', status, ...parseCondText(t) };
       break;
     }
     case 'BYE':
       draft.value = { kind: 'bye', code: undefined, text: '' };
-      response = { kind: 'bye', ...parseCondText(t, at) };
+      response = { kind: 'bye', ...parseCondText(t) };
       break;
     case 'CAPABILITY':
       response = { kind: 'untagged', type: 'capability', capabilities: parseCapabilityList(t, at) };
@@ -152,6 +155,7 @@ function parseUntagged(t: ImapTokenizer, draft: Draft, greeting: boolean): ImapR
       response = parseStatus(t);
       break;
     default:
+      if (word.startsWith('X')) return { kind: 'untagged', type: 'experimental', name: keyword, text: t.take(SP) ? t.readRest() : undefined };
       return reportUnknown(t, at, keyword);
   }
   t.expectEnd('response-data');

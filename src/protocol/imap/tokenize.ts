@@ -304,6 +304,19 @@ export class ImapTokenizer {
     }
   }
 
+  /** Everything from the cursor to the end of the response (literals inline, line endings kept), latin1. */
+  readRest(): string {
+    const pieces: Buffer[] = [this.line.subarray(this.pos)];
+    for (let i = this.part + 1; i < this.raw.parts.length; i++) {
+      const previous = this.raw.parts[i - 1];
+      if (previous?.kind === 'text') pieces.push(Buffer.from(previous.ending === 'crlf' ? '\r\n' : '\n'));
+      pieces.push(this.raw.parts[i]!.bytes);
+    }
+    this.part = this.raw.parts.length - 1;
+    this.pos = this.line.length;
+    return Buffer.concat(pieces).toString('latin1');
+  }
+
   /** The response must end here (CRLF). Anything left is reported, not parsed. */
   expectEnd(rule: ImapGrammarRuleName): void {
     if (this.atEnd()) return;

@@ -1,32 +1,16 @@
-import { escapeBytes } from '../shared/bytes.js';
-import type { RequirementLevel, RfcRef } from '../shared/rfc.js';
+import { createViolation, sectionOf, type ProtocolRule } from '../shared/rule.js';
 import type { Violation } from '../shared/violation.js';
 import type { FramedLine } from '../../transport/framed-line.js';
 
-/** A check's identity: stable rule name (fault catalogue key), where the RFC says it, and how strongly. */
-export interface Pop3Rule {
-  readonly rule: string;
-  readonly ref: RfcRef;
-  readonly level: RequirementLevel;
-}
+/** POP3 rules are protocol rules; the name stays for readers of this layer. */
+export type Pop3Rule = ProtocolRule;
 
-export const rfc1939 = (section: string): RfcRef => ({ rfc: 1939, section });
-export const rfc2449 = (section: string): RfcRef => ({ rfc: 2449, section });
-export const rfc5034 = (section: string): RfcRef => ({ rfc: 5034, section });
+export const rfc1939 = sectionOf(1939);
+export const rfc2449 = sectionOf(2449);
+export const rfc5034 = sectionOf(5034);
 
-/**
- * Builds a Violation of `spec` at `offset`. `received` is the offending bytes (escaped here), or,
- * for checks that compare whole responses (sizes, counts), a short description used as is.
- */
-export function createPop3Violation(
-  spec: Pop3Rule,
-  offset: number,
-  message: string,
-  expected: string,
-  received: Uint8Array | string,
-): Violation {
-  return { ...spec, message, offset, expected, received: typeof received === 'string' ? received : escapeBytes(received, 64) };
-}
+/** Violations are built the same way for every protocol. */
+export const createPop3Violation = createViolation;
 
 /** "All responses are terminated by a CRLF pair." (RFC 1939 §3) — every line of every response. */
 export const CRLF_RULE = { rule: 'CRLF', ref: rfc1939('3'), level: 'MUST' } as const satisfies Pop3Rule;

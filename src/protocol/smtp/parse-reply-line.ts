@@ -1,5 +1,4 @@
-import { escapeBytes } from '../shared/bytes.js';
-import type { RequirementLevel, RfcRef } from '../shared/rfc.js';
+import { createViolation, sectionOf, type ProtocolRule } from '../shared/rule.js';
 import type { Violation } from '../shared/violation.js';
 import type { FramedLine } from '../../transport/framed-line.js';
 
@@ -21,25 +20,12 @@ export interface SmtpReplyLine {
   readonly raw: FramedLine;
 }
 
-/** A check's identity: stable rule name (fault catalogue key), where the RFC says it, and how strongly. */
-export interface SmtpRule {
-  readonly rule: string;
-  readonly ref: RfcRef;
-  readonly level: RequirementLevel;
-}
+/** SMTP rules are protocol rules; the name stays for readers of this layer. */
+export type SmtpRule = ProtocolRule;
 
-/** Builds a Violation of `spec` at `offset`; `received` is escaped here so callers pass raw bytes. */
-export function createViolation(
-  spec: SmtpRule,
-  offset: number,
-  message: string,
-  expected: string,
-  received: Uint8Array,
-): Violation {
-  return { ...spec, message, offset, expected, received: escapeBytes(received, 64) };
-}
+export { createViolation };
 
-const rfc5321 = (section: string): RfcRef => ({ rfc: 5321, section });
+const rfc5321 = sectionOf(5321);
 
 /**
  * Rules checked on every reply line. Grammar (ABNF) mismatches are rated MUST: §4.2 gives the
