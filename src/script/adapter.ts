@@ -18,8 +18,16 @@ export interface ProtocolAdapter<P> {
   createTracker(): SessionTracker<P>;
   /** Bytes that send a fixture message in this protocol's framing (SMTP: the dot-stuffed DATA body). */
   encodeFixture(message: Buffer): Buffer;
-  /** Variables the trackers learn from the server (SessionTracker.facts): never asked of the user. */
-  readonly factNames?: readonly string[];
+  /**
+   * Variables the protocol provides itself, never asked of the user: facts the trackers learn from
+   * the server (SessionTracker.facts, e.g. apop.timestamp) and what the case setup binds (mailbox).
+   */
+  readonly providedVariables?: readonly string[];
+  /**
+   * Lines the server may send at any time (IMAP untagged status updates, RFC 3501 §7): when one
+   * doesn't match what the script expects, it is passed over instead of failing the case.
+   */
+  isUnsolicited?(line: P): boolean;
 }
 
 export type MatchOutcome =

@@ -131,7 +131,8 @@ class CaseRun<P> {
   async checkLeftovers(before: Loc | undefined): Promise<void> {
     for (const session of this.sessions.values()) {
       if (session.tracker.awaitingLines()) continue;
-      const extra = session.pending.shift() ?? (await this.takeBuffered(session));
+      let extra = session.pending.shift() ?? (await this.takeBuffered(session));
+      while (extra && this.adapter.isUnsolicited?.(extra.parsed)) extra = session.pending.shift() ?? (await this.takeBuffered(session));
       if (!extra) continue;
       this.failCase(before, `server sent a line nobody asked for${before ? ` before the client line at line ${before.line}` : ' after the last expected line'}: ${escapeBytes(extra.framed.bytes)}`, 'no further server output', escapeBytes(extra.framed.bytes));
     }
@@ -230,8 +231,8 @@ class CaseRun<P> {
     const session = await this.session(step.loc);
     const required = step.quantifier === 'one' || step.quantifier === 'some';
     const repeat = step.quantifier === 'any' || step.quantifier === 'some';
-    for (let first = true; ; first = false) {
-      const mustHave = required && first;
+    for (let matched = 0; ; ) {
+      const mustHave = required && matched === 0;
       const line = await this.nextLine(session, mustHave || session.tracker.awaitingLines(), step.loc, step.matcher.source);
       if (!line) {
         if (mustHave) throw new CaseAbort('fail');
@@ -240,6 +241,7 @@ class CaseRun<P> {
       const outcome = step.matcher.match(line.parsed, this.bindings);
       if (outcome.ok) {
         for (const [name, value] of outcome.captures) this.bindings.set(name, value);
+        matched++;
         if (!repeat) return;
         continue;
       }
@@ -247,6 +249,8 @@ class CaseRun<P> {
         session.pending.unshift(line);
         return;
       }
+      // Status updates the server may send at any time (IMAP untagged data) are not what this step is about.
+      if (this.adapter.isUnsolicited?.(line.parsed)) continue;
       this.failCase(step.loc, `expected ${step.matcher.source}, got ${escapeBytes(line.framed.bytes)} (${outcome.mismatch})`, step.matcher.source, escapeBytes(line.framed.bytes));
     }
   }
@@ -258,6 +262,7 @@ class CaseRun<P> {
       const line = await this.nextLine(session, true, open[0]!.loc, open.map((e) => e.matcher.source).join(' | '));
       if (!line) throw new CaseAbort('fail');
       const index = open.findIndex((e) => e.matcher.match(line.parsed, this.bindings).ok);
+      if (index === -1 && this.adapter.isUnsolicited?.(line.parsed)) continue;
       if (index === -1) {
         this.failCase(loc, `expected one of [${open.map((e) => e.matcher.source).join(' | ')}] (any order), got ${escapeBytes(line.framed.bytes)}`, open.map((e) => e.matcher.source).join('\n'), escapeBytes(line.framed.bytes));
       }

@@ -72,7 +72,7 @@ export function parseSuite<P>(text: string, file: string, adapter: ProtocolAdapt
   const { needs, fixtures } = analyseSteps(steps, fail);
   // Messages placed before the case are named m1, m2, … (see suites/README.md); they are not needs.
   // Nor are the facts the protocol learns from the server (e.g. apop.timestamp).
-  const provided = new Set([...seedVariables((header.get('seed')?.value ?? '').split(/[\s,]+/).filter(Boolean).length), ...(adapter.factNames ?? [])]);
+  const provided = new Set([...seedVariables((header.get('seed')?.value ?? '').split(/[\s,]+/).filter(Boolean).length), ...(adapter.providedVariables ?? [])]);
   const runNeeds = needs.filter((v) => !provided.has(v));
 
   if (errors.length > 0) return { ok: false, errors };
@@ -94,10 +94,10 @@ export function parseSuite<P>(text: string, file: string, adapter: ProtocolAdapt
   };
 }
 
-/** Variables a case gets from its seeded messages: m1, m1.size, m1.uidl, m1.lines, …, count, size, beyond. */
+/** Variables a case gets from its seeded messages: m1, m1.size, m1.uid (IMAP), m1.uidl (POP3), m1.lines, …, count, size, beyond. */
 export function seedVariables(count: number): string[] {
   const names = count > 0 ? ['count', 'size', 'beyond'] : [];
-  for (let i = 1; i <= count; i++) names.push(`m${i}`, `m${i}.size`, `m${i}.uidl`, `m${i}.lines`);
+  for (let i = 1; i <= count; i++) names.push(`m${i}`, `m${i}.size`, `m${i}.uid`, `m${i}.uidl`, `m${i}.lines`);
   return names;
 }
 

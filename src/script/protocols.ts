@@ -1,8 +1,11 @@
+import { probeImap } from '../protocol/imap/probe.js';
 import { probePop3 } from '../protocol/pop3/probe.js';
 import { probeSmtp } from '../protocol/smtp/probe.js';
 import type { Protocol } from '../report/result.js';
+import { imapAdapter } from './adapters/imap-adapter.js';
 import { pop3Adapter } from './adapters/pop3-adapter.js';
 import { smtpAdapter } from './adapters/smtp-adapter.js';
+import { prepareImapCase } from './setup/imap-setup.js';
 import { preparePop3Case } from './setup/pop3-setup.js';
 import { createSuiteRunner, type SuiteRunner } from './suite-runner.js';
 
@@ -14,6 +17,13 @@ function withMessageDefaults(vars: ReadonlyMap<string, string>): Map<string, str
   const complete = new Map(vars);
   complete.set('client', vars.get('client') ?? DEFAULT_CLIENT_DOMAIN);
   complete.set('from', vars.get('from') ?? `mailconform@${complete.get('client')}`);
+  return complete;
+}
+
+/** POP3 and IMAP: seeded messages are addressed to the tested account. */
+function withAccountDefaults(vars: ReadonlyMap<string, string>): Map<string, string> {
+  const complete = withMessageDefaults(vars);
+  if (!complete.has('rcpt') && vars.has('user')) complete.set('rcpt', vars.get('user')!);
   return complete;
 }
 
@@ -56,16 +66,26 @@ const pop3 = createSuiteRunner({
       capabilities: new Set([...probe.capabilities.keys(), ...(probe.apopTimestamp ? ['APOP'] : []), ...(probe.capaSupported ? ['CAPA'] : [])]),
     };
   },
-  completeVars(vars) {
-    const complete = withMessageDefaults(vars);
-    // Seeded messages are addressed to the tested mailbox.
-    if (!complete.has('rcpt') && vars.has('user')) complete.set('rcpt', vars.get('user')!);
-    return complete;
-  },
+  completeVars: withAccountDefaults,
   prepareCase: preparePop3Case,
 });
 
-/** Protocols with suites, by name. IMAP plugs in here. */
-export const SUITE_RUNNERS: Readonly<Partial<Record<Protocol, SuiteRunner>>> = { smtp, pop3 };
+const imap = createSuiteRunner({
+  adapter: imapAdapter,
+  defaultPort: 143,
+  async probe(options, vars) {
+    const user = vars.get('user');
+    const password = vars.get('password');
+    const credentials = user !== undefined && password !== undefined ? { user, pass: password } : undefined;
+    const probe = await probeImap(options, credentials);
+    if (credentials && !probe.authenticated) throw new Error(`${options.host}:${options.port} refused the login for ${credentials.user}: check --user and the password`);
+    return { properties: { greeting: probe.greeting, capabilities: [...probe.capabilities].join(' ') }, capabilities: probe.capabilities };
+  },
+  completeVars: withAccountDefaults,
+  prepareCase: prepareImapCase,
+});
+
+/** Protocols with suites, by name. */
+export const SUITE_RUNNERS: Readonly<Partial<Record<Protocol, SuiteRunner>>> = { smtp, pop3, imap };
 
 export const KNOWN_PROTOCOLS: readonly Protocol[] = ['smtp', 'pop3', 'imap'];

@@ -1,5 +1,5 @@
 import { formatDateTime } from './date-time.js';
-import { isAll, isAstringChar, isTextChar } from './formal-syntax.js';
+import { isAll, isAstringChar, isAtomChar, isTextChar } from './formal-syntax.js';
 import type {
   ImapAddress, ImapBodyExtension, ImapBodyExtensionTail, ImapBodyFields, ImapBodyParams, ImapBodyStructure, ImapContent, ImapEnvelope,
   ImapFetchAttribute, ImapRespText, ImapRespTextCode, ImapResponse, ImapSection,
@@ -105,7 +105,8 @@ function writeCode(w: WireWriter, code: ImapRespTextCode): void {
       w.text(' (');
       code.charsets.forEach((c, i) => {
         if (i > 0) w.text(' ');
-        writeAstring(w, c);
+        // Inside "[…]" a "]" in an atom would look like the code's end: atoms without it, else strings.
+        writeAstring(w, c, isAtomChar);
       });
       return w.text(')');
     case 'capability':
@@ -288,10 +289,10 @@ function writeNstring(w: WireWriter, s: string | null): void {
   writeString(w, Buffer.from(s, 'latin1'));
 }
 
-/** astring: an atom when every octet is ASTRING-CHAR, else a string. */
-function writeAstring(w: WireWriter, s: string): void {
+/** astring: an atom when every octet is ASTRING-CHAR (or `atomChar`), else a string. */
+function writeAstring(w: WireWriter, s: string, atomChar: (b: number) => boolean = isAstringChar): void {
   const bytes = Buffer.from(s, 'latin1');
-  if (isAll(bytes, isAstringChar)) w.bytes(bytes);
+  if (isAll(bytes, atomChar)) w.bytes(bytes);
   else writeString(w, bytes);
 }
 

@@ -1,4 +1,4 @@
-import { SP, isAtomChar } from './formal-syntax.js';
+import { isAtomChar } from './formal-syntax.js';
 import { grammarRule, IMAP_PROSE_RULES, type ImapGrammarRuleName } from './imap-rule.js';
 import type { ImapTokenizer } from './tokenize.js';
 
@@ -50,10 +50,11 @@ function readFlag(t: ImapTokenizer, context: ImapFlagContext): string {
       return '\\*';
     }
     t.advance();
-    return `\\${t.readAtom(context === 'mbx-list-flags' ? 'mbx-list-flags' : 'flag')}`;
+    return `\\${t.readAtomOutsideCode(context === 'mbx-list-flags' ? 'mbx-list-flags' : 'flag')}`;
   }
-  if (t.peek() === SP || t.peek() === 0x29 || !isAtomChar(t.peek())) t.fail(context, 'flag', `${context}: expected a flag`);
-  return t.readAtom('flag');
+  if (!isAtomChar(t.peek())) t.fail(context, 'flag', `${context}: expected a flag`);
+  // Flags sit inside "(…)" even in PERMANENTFLAGS, so a "]" before the ")" is never the code's end.
+  return t.readAtomOutsideCode('flag');
 }
 
 /** Which "\" flags are allowed where; a keyword (plain atom) is allowed everywhere but in LIST. */

@@ -35,7 +35,7 @@ export function parseRespText(t: ImapTokenizer): ImapRespText {
       t.report(grammarRule('resp-text'), 'resp-text: response code not followed by SP and text', '"]" SP text');
       return { code, text: '' };
     }
-    t.expectSp('resp-text');
+    t.expectOneSp('resp-text');
   }
   return { code, text: t.readText('text') };
 }
@@ -74,7 +74,7 @@ function readCodeArguments(t: ImapTokenizer, name: string, upper: string, nameOf
     case 'BADCHARSET':
       return { kind: 'badcharset', charsets: t.peek() === SP ? readCharsets(t) : [] };
     case 'CAPABILITY':
-      return { kind: 'capability', capabilities: parseCapabilityList(t, nameOffset) };
+      return { kind: 'capability', capabilities: parseCapabilityList(t, nameOffset, true) };
     case 'PERMANENTFLAGS':
       t.expectSp('resp-text-code');
       return { kind: 'permanentflags', flags: parseFlagList(t, 'flag-perm') };
@@ -119,17 +119,17 @@ function readCharsets(t: ImapTokenizer): string[] {
  * ("AUTH=" auth-type) / atom`. Reads until the end of the line or a "]". The missing IMAP4rev1 is a
  * grammar violation of capability-data, reported at `at` (the CAPABILITY keyword).
  */
-export function parseCapabilityList(t: ImapTokenizer, at: number): string[] {
+export function parseCapabilityList(t: ImapTokenizer, at: number, inCode: boolean): string[] {
   const rule: ImapGrammarRuleName = 'capability-data';
   const capabilities: string[] = [];
-  while (!t.atLineEnd() && t.peek() !== 0x5d) {
+  while (!t.atLineEnd() && !(inCode && t.peek() === 0x5d)) {
     t.expectSp(rule);
-    if (t.atLineEnd() || t.peek() === 0x5d) {
+    if (t.atLineEnd() || (inCode && t.peek() === 0x5d)) {
       t.report(grammarRule(rule), 'capability-data: SP not followed by a capability', 'capability');
       break;
     }
     if (!isAtomChar(t.peek())) t.fail('capability', 'capability (atom)', 'capability: expected an atom');
-    capabilities.push(t.readAtom('capability'));
+    capabilities.push(inCode ? t.readAtom('capability') : t.readAtomOutsideCode('capability'));
   }
   if (!capabilities.some((c) => c.toUpperCase() === 'IMAP4REV1')) {
     // "The capability listing MUST include the atom "IMAP4rev1"." (§7.2.1)

@@ -70,7 +70,7 @@ function parseContinuation(t: ImapTokenizer, draft: Draft): ImapResponse {
     t.report(grammarRule('continue-req'), 'continue-req: "+" not followed by SP', '"+" SP (resp-text / base64)');
     return draft.value;
   }
-  t.expectSp('continue-req');
+  t.expectOneSp('continue-req');
   const text: ImapRespText = t.peek() === 0x5b ? parseRespText(t) : { code: undefined, text: t.readText('text', true) };
   t.expectEnd('continue-req');
   return { kind: 'continuation', ...text };
@@ -108,7 +108,7 @@ function parseCondText(t: ImapTokenizer): ImapRespText {
     t.report(grammarRule('resp-text'), 'status not followed by SP and text', 'SP resp-text');
     return { code: undefined, text: '' };
   }
-  t.expectSp('resp-cond-state');
+  t.expectOneSp('resp-cond-state');
   return parseRespText(t);
 }
 
@@ -138,7 +138,7 @@ function parseUntagged(t: ImapTokenizer, draft: Draft, greeting: boolean): ImapR
       response = { kind: 'bye', ...parseCondText(t) };
       break;
     case 'CAPABILITY':
-      response = { kind: 'untagged', type: 'capability', capabilities: parseCapabilityList(t, at) };
+      response = { kind: 'untagged', type: 'capability', capabilities: parseCapabilityList(t, at, false) };
       break;
     case 'FLAGS':
       t.expectSp('mailbox-data');

@@ -1,5 +1,5 @@
 import type { Violation } from '../shared/violation.js';
-import { BACKSLASH, DQUOTE, SP, isAtomChar, isDigit, isKeywordChar, isQuotedSpecial, isQuotedChar, isTextChar } from './formal-syntax.js';
+import { BACKSLASH, DQUOTE, SP, isAstringChar, isAtomChar, isDigit, isKeywordChar, isQuotedSpecial, isQuotedChar, isTextChar } from './formal-syntax.js';
 import { createImapViolation, grammarRule, IMAP_PROSE_RULES, limitRule, type ImapGrammarRuleName, type ImapRule } from './imap-rule.js';
 import type { ImapLimits } from './limits.js';
 import type { ImapRawResponse } from './response-framer.js';
@@ -139,6 +139,15 @@ export class ImapTokenizer {
     this.report(grammarRule(rule), `${rule}: ${what}`, 'SP', (this.bases[this.part] ?? 0) + start, run.length === 0 ? this.receivedHere() : run);
   }
 
+  /**
+   * The one SP before something that may itself start with SP (resp-text's text, base64): exactly
+   * one octet is consumed, the rest belongs to what follows.
+   */
+  expectOneSp(rule: ImapGrammarRuleName): void {
+    if (this.take(SP)) return;
+    this.report(grammarRule(rule), `${rule}: missing SP`, 'SP', this.offset, this.receivedHere());
+  }
+
   /** Reads octets while `test` holds (maybe none). */
   readWhile(test: (b: number) => boolean): Buffer {
     const start = this.pos;
@@ -150,6 +159,21 @@ export class ImapTokenizer {
   readAtom(rule: ImapGrammarRuleName): string {
     const atom = this.readWhile(isAtomChar);
     if (atom.length === 0) this.fail(rule, 'atom (1*ATOM-CHAR)', `${rule}: expected an atom`);
+    return atom.toString('latin1');
+  }
+
+  /**
+   * An atom outside a response code, where "]" can only be a stray resp-special: it is read into the
+   * atom and reported (ATOM-CHAR excludes resp-specials) rather than cutting the atom short.
+   */
+  readAtomOutsideCode(rule: ImapGrammarRuleName): string {
+    const start = this.offset;
+    const atom = this.readWhile(isAstringChar);
+    if (atom.length === 0) this.fail(rule, 'atom (1*ATOM-CHAR)', `${rule}: expected an atom`);
+    const bracket = atom.indexOf(0x5d);
+    if (bracket >= 0) {
+      this.report(grammarRule('ATOM-CHAR'), `${rule}: "]" in an atom (resp-specials are not ATOM-CHAR)`, 'ATOM-CHAR', start + bracket, atom.subarray(bracket, bracket + 1));
+    }
     return atom.toString('latin1');
   }
 

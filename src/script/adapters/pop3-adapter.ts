@@ -19,7 +19,7 @@ export const pop3Adapter: ProtocolAdapter<Pop3Line> = {
   fileExtension: '.pop3',
   compileMatcher: compilePop3Matcher,
   createTracker: () => new Pop3Conversation(),
-  factNames: ['apop.timestamp'],
+  providedVariables: ['apop.timestamp'],
   // A message sent by the client in POP3 is never multi-line data; fixtures go through seeding.
   encodeFixture: (message) => encodeMultilineBody(message),
 };

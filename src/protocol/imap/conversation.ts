@@ -1,0 +1,158 @@
+import type { Violation } from '../shared/violation.js';
+import type { FramedLine } from '../../transport/framed-line.js';
+import type { ImapResponse } from './imap-response.js';
+import { createImapViolation, rfc3501, type ImapRule } from './imap-rule.js';
+import { parseResponse } from './parse-response.js';
+import { ImapResponseFramer, type ImapRawResponse } from './response-framer.js';
+import { ImapState, nextImapState } from './session-state.js';
+import { readValueTree, type ImapValue } from './value-tree.js';
+
+/** One complete server response as the conversation read it. */
+export interface ImapUnit {
+  readonly raw: ImapRawResponse;
+  readonly response: ImapResponse;
+  /** The response as a value tree, for structural matching. */
+  readonly values: readonly ImapValue[];
+  readonly untagged: boolean;
+}
+
+export type ImapStep =
+  | { readonly framed: FramedLine; readonly parsed: ImapUnit; readonly violations: readonly Violation[] }
+  | { readonly more: 'line' }
+  | { readonly more: 'bytes'; readonly count: number };
+
+export const CONVERSATION_RULES = {
+  /** §2.2.1: the server's completion result "indicates success or failure of the operation … has the same tag as the client command". */
+  knownTag: { rule: 'response-tagged.tag', ref: rfc3501('2.2.1'), level: 'MUST' },
+  /** §7.4.1: "An EXPUNGE response MUST NOT be sent when no command is in progress, nor while responding to a FETCH, STORE, or SEARCH command." */
+  expungeDuringFetch: { rule: 'EXPUNGE.during-fetch-store-search', ref: rfc3501('7.4.1'), level: 'MUST' },
+  expungeIdle: { rule: 'EXPUNGE.no-command', ref: rfc3501('7.4.1'), level: 'MUST' },
+  /** §7.1.5: "The BYE response is always untagged, and indicates that the server is about to close the connection." (A tagged line after LOGOUT's BYE is the LOGOUT completion, §6.1.3.) */
+} as const satisfies Record<string, ImapRule>;
+
+/** Commands during which the server must not send EXPUNGE (§7.4.1); UID forms are exempt (§6.4.8). */
+const NO_EXPUNGE_DURING = new Set(['FETCH', 'STORE', 'SEARCH']);
+
+/**
+ * Follows one IMAP connection from the client's side: tags in flight (pipelined too), client
+ * literals, the server's framing (lines and literals), every response through the §9 grammar, the
+ * session state (§3), and the rules that need that context (unknown tags, EXPUNGE timing). No I/O:
+ * the transcript engine and a reference client share it.
+ */
+export class ImapConversation {
+  state: ImapState = ImapState.NotAuthenticated;
+  /** Capabilities from the greeting's code or the last CAPABILITY response, upper-cased. */
+  capabilities = new Set<string>();
+  /** tag → verb of commands sent and not yet completed, in sending order. */
+  private readonly inFlight = new Map<string, string>();
+  private greetingOwed = true;
+  /** The server sent "+": it waits for the client, so no line is owed until the client sends. */
+  private serverWaits = false;
+  private readonly framer = new ImapResponseFramer();
+  private clientTail = '';
+  /** Octets of a client literal still to come (after `{n}` in a command line). */
+  private clientLiteralLeft = 0;
+  /** The next client line continues a command after its literal, rather than starting one. */
+  private continuing = false;
+
+  onSend(bytes: Buffer): void {
+    this.serverWaits = false;
+    let text = this.clientTail + bytes.toString('latin1');
+    this.clientTail = '';
+    while (text.length > 0) {
+      if (this.clientLiteralLeft > 0) {
+        const take = Math.min(this.clientLiteralLeft, text.length);
+        this.clientLiteralLeft -= take;
+        text = text.slice(take);
+        continue;
+      }
+      const crlf = text.indexOf('\r\n');
+      if (crlf === -1) {
+        this.clientTail = text;
+        return;
+      }
+      this.onClientLine(text.slice(0, crlf));
+      text = text.slice(crlf + 2);
+    }
+  }
+
+  onLine(line: FramedLine): ImapStep {
+    return this.onFramerStep(this.framer.pushLine(line));
+  }
+
+  onBytes(bytes: Buffer): ImapStep {
+    return this.onFramerStep(this.framer.pushLiteral(bytes));
+  }
+
+  awaitingLines(): boolean {
+    return this.greetingOwed || (this.inFlight.size > 0 && !this.serverWaits);
+  }
+
+  describeState(): string {
+    return this.state;
+  }
+
+  /** A command line, or the continuation of one after a literal; a trailing {n} / {n+} announces client octets. */
+  private onClientLine(line: string): void {
+    if (!this.continuing) {
+      const [tag, verb = ''] = line.split(' ', 3);
+      const upper = verb.toUpperCase();
+      // "UID FETCH" etc.: the command is UID's, and §7.4.1 allows EXPUNGE during UID commands.
+      if (tag) this.inFlight.set(tag, upper === 'UID' ? `UID ${(line.split(' ')[2] ?? '').toUpperCase()}` : upper);
+    }
+    const literal = /\{(\d+)\+?\}$/.exec(line);
+    this.continuing = literal !== null;
+    this.clientLiteralLeft = literal ? Number(literal[1]) : 0;
+  }
+
+  private onFramerStep(step: ReturnType<ImapResponseFramer['pushLine']>): ImapStep {
+    if (step.kind === 'need-line') return { more: 'line' };
+    if (step.kind === 'need-literal') return { more: 'bytes', count: step.length };
+    const { raw } = step.response;
+    const greeting = this.greetingOwed;
+    this.greetingOwed = false;
+    const parsed = parseResponse(raw, { greeting });
+    const violations = [...step.response.violations, ...parsed.violations, ...this.onResponse(parsed.response, greeting, raw)];
+    const unit: ImapUnit = { raw, response: parsed.response, values: readValueTree(raw), untagged: parsed.response.kind === 'untagged' };
+    return { framed: displayLine(raw), parsed: unit, violations };
+  }
+
+  private onResponse(response: ImapResponse, greeting: boolean, raw: ImapRawResponse): Violation[] {
+    const violations: Violation[] = [];
+    if (greeting && response.kind === 'untagged' && response.type === 'condition' && response.status === 'PREAUTH') this.state = ImapState.Authenticated;
+    if (response.kind === 'bye') this.state = ImapState.Logout;
+    if (response.kind === 'continuation') this.serverWaits = true;
+    if (response.kind === 'untagged' && response.type === 'capability') this.capabilities = new Set(response.capabilities.map((c) => c.toUpperCase()));
+    if ((response.kind === 'untagged' || response.kind === 'tagged' || response.kind === 'bye') && 'code' in response && response.code?.kind === 'capability') {
+      this.capabilities = new Set(response.code.capabilities.map((c) => c.toUpperCase()));
+    }
+    if (response.kind === 'untagged' && response.type === 'expunge') {
+      const running = [...this.inFlight.values()];
+      if (running.length === 0) violations.push(createImapViolation(CONVERSATION_RULES.expungeIdle, 0, 'EXPUNGE sent while no command was in progress', 'no EXPUNGE until a command is in progress', firstLine(raw)));
+      else if (running.some((verb) => NO_EXPUNGE_DURING.has(verb))) {
+        violations.push(createImapViolation(CONVERSATION_RULES.expungeDuringFetch, 0, `EXPUNGE sent while a ${running.find((v) => NO_EXPUNGE_DURING.has(v))} command was in progress`, 'no EXPUNGE during FETCH, STORE or SEARCH', firstLine(raw)));
+      }
+    }
+    if (response.kind === 'tagged') {
+      const verb = this.inFlight.get(response.tag);
+      if (verb === undefined) {
+        violations.push(createImapViolation(CONVERSATION_RULES.knownTag, 0, `tagged response for "${response.tag}", which no command in progress has`, `one of: ${[...this.inFlight.keys()].join(', ') || '(none in progress)'}`, Buffer.from(response.tag, 'latin1')));
+      } else {
+        this.inFlight.delete(response.tag);
+        this.state = nextImapState(this.state, verb.replace(/^UID /, ''), response.status);
+      }
+    }
+    return violations;
+  }
+}
+
+function firstLine(raw: ImapRawResponse): Buffer {
+  return raw.parts[0]?.bytes ?? Buffer.alloc(0);
+}
+
+/** The whole response as one display line (literals inline), for failure messages. */
+function displayLine(raw: ImapRawResponse): FramedLine {
+  const bytes = Buffer.concat(raw.parts.map((p) => (p.kind === 'literal' ? p.bytes : p.bytes)));
+  const last = raw.parts.at(-1);
+  return { bytes, ending: last?.kind === 'text' ? last.ending : 'crlf', streamOffset: raw.streamOffset };
+}

@@ -1,0 +1,35 @@
+import type { ConnectOptions } from '../../transport/connection.js';
+import { escapeBytes } from '../shared/bytes.js';
+import { ImapClient, quoteImap } from './client.js';
+
+export interface ImapProbe {
+  readonly greeting: string;
+  /** OK or PREAUTH: the server will talk. */
+  readonly greetingOk: boolean;
+  /** Capabilities, upper-cased: after login when credentials were given (§6.2.3: they may change). */
+  readonly capabilities: ReadonlySet<string>;
+  readonly authenticated: boolean;
+}
+
+/** Greeting, CAPABILITY, and with credentials a LOGIN and CAPABILITY again; then LOGOUT. */
+export async function probeImap(options: ConnectOptions, credentials?: { readonly user: string; readonly pass: string }): Promise<ImapProbe> {
+  const client = await ImapClient.connect(options);
+  try {
+    const { unit } = await client.greeting();
+    const greeting = escapeBytes(unit.raw.parts[0]?.bytes ?? Buffer.alloc(0));
+    const status = unit.response.kind === 'untagged' && unit.response.type === 'condition' ? unit.response.status : undefined;
+    if (status !== 'OK' && status !== 'PREAUTH') return { greeting, greetingOk: false, capabilities: new Set(), authenticated: false };
+    await client.command('CAPABILITY');
+    let authenticated = status === 'PREAUTH';
+    if (credentials && !authenticated) {
+      const login = await client.command(`LOGIN ${quoteImap(credentials.user)} ${quoteImap(credentials.pass)}`);
+      authenticated = login.tagged.status === 'OK';
+      if (authenticated) await client.command('CAPABILITY');
+    }
+    const capabilities = new Set(client.capabilities);
+    await client.command('LOGOUT').catch(() => undefined);
+    return { greeting, greetingOk: true, capabilities, authenticated };
+  } finally {
+    client.close();
+  }
+}

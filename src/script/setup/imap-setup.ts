@@ -1,0 +1,101 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ImapClient, quoteImap } from '../../protocol/imap/client.js';
+import type { ImapUnit } from '../../protocol/imap/conversation.js';
+import type { CaseContext, CaseSetup } from '../case-setup.js';
+import { countBodyLines, renderFixture } from '../render-fixture.js';
+import { ANY_SEED_FIXTURE, type ScriptCase } from '../script-case.js';
+
+/** Mailboxes the tool creates start with this, so a person (and the cleanup) can tell them apart. */
+export const MAILBOX_PREFIX = 'mailconform-';
+
+/**
+ * IMAP preparation: every case gets a mailbox of its own (`${mailbox}`), created by the tool,
+ * filled with the case's fixtures by APPEND (`${m1}`, `${m1.uid}`, `${m1.size}`, …) and deleted
+ * afterwards with anything the case created under it — so nothing that was on the account before
+ * is touched. A case that must work on INBOX or other existing mail is `destructive: yes` and runs
+ * only with --allow-destructive.
+ */
+export async function prepareImapCase(scriptCase: ScriptCase<ImapUnit>, context: CaseContext): Promise<CaseSetup> {
+  if (scriptCase.header.destructive && !context.allowDestructive) return { skip: 'destructive case: it changes mail the tool did not create; give --allow-destructive to run it' };
+  const user = context.bindings.get('user');
+  const password = context.bindings.get('password');
+  if (user === undefined || password === undefined) return { skip: 'needs an account: set --user and --password-env' };
+  const mailbox = `${MAILBOX_PREFIX}${context.bindings.get('uniq') ?? Date.now().toString(36)}`;
+
+  const client = await login(context, user, password);
+  try {
+    const created = await client.command(`CREATE ${quoteImap(mailbox)}`);
+    if (created.tagged.status !== 'OK') throw new Error(`CREATE ${mailbox} failed: ${created.tagged.text}`);
+    const bindings = new Map<string, string>([['mailbox', mailbox]]);
+    for (const [i, entry] of scriptCase.header.seed.entries()) {
+      const message = await renderSeed(entry === 'any' ? ANY_SEED_FIXTURE : entry, context);
+      const appended = await client.command(`APPEND ${quoteImap(mailbox)} {}`, [message]);
+      if (appended.tagged.status !== 'OK') throw new Error(`APPEND to ${mailbox} failed: ${appended.tagged.text}`);
+      const name = `m${i + 1}`;
+      bindings.set(name, String(i + 1));
+      bindings.set(`${name}.size`, String(message.length));
+      bindings.set(`${name}.lines`, String(countBodyLines(message.toString('latin1'))));
+      // UIDPLUS (RFC 4315): "[APPENDUID uidvalidity uid]"; without it, ask for the UID.
+      const code = appended.tagged.code;
+      if (code?.kind === 'other' && code.name.toUpperCase() === 'APPENDUID' && code.text) bindings.set(`${name}.uid`, code.text.split(' ')[1] ?? '');
+    }
+    if (scriptCase.header.seed.length > 0) await bindMissingUids(client, mailbox, bindings, scriptCase.header.seed.length);
+    bindings.set('count', String(scriptCase.header.seed.length));
+    await client.command('LOGOUT');
+    return { bindings, cleanup: () => deleteCaseMailboxes(context, user, password, mailbox) };
+  } finally {
+    client.close();
+  }
+}
+
+async function login(context: CaseContext, user: string, password: string): Promise<ImapClient> {
+  const client = await ImapClient.connect(context.connect);
+  try {
+    await client.greeting();
+    const result = await client.command(`LOGIN ${quoteImap(user)} ${quoteImap(password)}`);
+    if (result.tagged.status !== 'OK') throw new Error(`LOGIN refused for ${user}: ${result.tagged.text}`);
+    return client;
+  } catch (err) {
+    client.close();
+    throw err;
+  }
+}
+
+async function renderSeed(fixture: string, context: CaseContext): Promise<Buffer> {
+  const text = await readFile(path.join(context.fixturesDir, fixture), 'utf8');
+  const rendered = renderFixture(text, context.bindings);
+  if (!('text' in rendered)) throw new Error(`fixture ${fixture}: ${'missing' in rendered ? `\${${rendered.missing}} has no value` : rendered.error}`);
+  return Buffer.from(rendered.text, 'utf8');
+}
+
+/** UIDs by sequence number, for servers without UIDPLUS (EXAMINE: nothing changes, not even \Recent … much). */
+async function bindMissingUids(client: ImapClient, mailbox: string, bindings: Map<string, string>, count: number): Promise<void> {
+  if ([...Array(count).keys()].every((i) => bindings.has(`m${i + 1}.uid`))) return;
+  await client.command(`EXAMINE ${quoteImap(mailbox)}`);
+  const fetched = await client.command('FETCH 1:* (UID)');
+  for (const unit of fetched.untagged) {
+    const response = unit.response;
+    if (response.kind !== 'untagged' || response.type !== 'fetch') continue;
+    for (const attribute of response.attributes) if (attribute.name === 'UID') bindings.set(`m${response.seq}.uid`, String(attribute.uid));
+  }
+  await client.command('CLOSE');
+}
+
+/** Deletes the case's mailbox and everything the case created under it, deepest first. */
+async function deleteCaseMailboxes(context: CaseContext, user: string, password: string, mailbox: string): Promise<void> {
+  const client = await login(context, user, password);
+  try {
+    const listed = await client.command(`LIST "" ${quoteImap(`${mailbox}*`)}`);
+    const names = listed.untagged.flatMap((u) => (u.response.kind === 'untagged' && u.response.type === 'list' ? [u.response.mailbox.raw] : []));
+    // Only names that are ours: the LIST pattern already says so; check anyway before deleting.
+    const ours = names.filter((n) => n.startsWith(mailbox)).sort((a, b) => b.length - a.length);
+    for (const name of ours) {
+      const deleted = await client.command(`DELETE ${quoteImap(name)}`);
+      if (deleted.tagged.status !== 'OK') throw new Error(`DELETE ${name} failed: ${deleted.tagged.text}`);
+    }
+    await client.command('LOGOUT');
+  } finally {
+    client.close();
+  }
+}
