@@ -44,7 +44,8 @@ const MUTATIONS: readonly MutationClass[] = [
   { name: 'literal length one too long', rule: 'msg-att', mutate: edit(/\{(\d+)\}\r\n/, (m) => `{${Number(m[1]) + 1}}\r\n`) },
   { name: 'literal length one too short', rule: 'msg-att', mutate: edit(/\{(\d+)\}\r\n/, (m) => `{${Number(m[1]) - 1}}\r\n`) },
   { name: 'missing SP between status and resp-text', rule: 'resp-cond-state', mutate: edit(/^([a-z]\d+ OK) \[/, (m) => `${m[1]}[`) },
-  { name: 'missing SP after the tag (the tag swallows the status)', rule: 'resp-cond-state', mutate: edit(/^([a-z]\d+) /, (m) => m[1]!) },
+  // Not a class: dropping the SP after the tag can leave a valid response ("a37BAD No mailbox" is tag
+  // "a37BAD", status NO): only the session, which knows the tags in flight, can catch it.
   { name: 'missing SP after FETCH', rule: 'message-data', mutate: edit(/ FETCH \(/, () => ' FETCH(') },
   { name: 'two SPs after FETCH', rule: 'message-data', mutate: edit(/ FETCH \(/, () => ' FETCH  (') },
   { name: 'TAB for SP in a status response', rule: 'resp-cond-state', mutate: edit(/^(\* OK) /, (m) => `${m[1]}\t`) },

@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ImapConversation, type ImapStep } from '../../../../src/protocol/imap/conversation.js';
+import { ImapState } from '../../../../src/protocol/imap/session-state.js';
+import type { Violation } from '../../../../src/protocol/shared/violation.js';
+import { framedLine } from '../../../helpers/framed-lines.js';
+
+/** Feeds server lines (and literal bytes when asked) and collects the rules violated. */
+function feed(conversation: ImapConversation, ...chunks: Array<string | Buffer>): { steps: ImapStep[]; rules: string[] } {
+  const steps: ImapStep[] = [];
+  const violations: Violation[] = [];
+  let next: ImapStep | undefined;
+  for (const chunk of chunks) {
+    next = typeof chunk === 'string' ? conversation.onLine(framedLine(`${chunk}\r\n`)) : conversation.onBytes(chunk);
+    steps.push(next);
+    if (!('more' in next)) violations.push(...next.violations);
+  }
+  return { steps, rules: violations.map((v) => v.rule) };
+}
+
+const send = (c: ImapConversation, text: string): void => c.onSend(Buffer.from(text, 'latin1'));
+
+test('greeting, login and select move through the §3 states; tags in flight decide what is owed', () => {
+  const c = new ImapConversation();
+  assert.equal(c.awaitingLines(), true, 'the greeting is owed');
+  assert.deepEqual(feed(c, '* OK [CAPABILITY IMAP4rev1 LITERAL+] ready').rules, []);
+  assert.ok(c.capabilities.has('LITERAL+'));
+  assert.equal(c.awaitingLines(), false);
+  send(c, 'a1 LOGIN alice secret\r\n');
+  assert.equal(c.awaitingLines(), true);
+  feed(c, 'a1 OK done');
+  assert.equal(c.state, ImapState.Authenticated);
+  send(c, 'a2 SELECT INBOX\r\n');
+  feed(c, '* 1 EXISTS', 'a2 OK [READ-WRITE] ok');
+  assert.equal(c.state, ImapState.Selected);
+  send(c, 'a3 SELECT nosuch\r\n');
+  feed(c, 'a3 NO no such mailbox');
+  assert.equal(c.state, ImapState.Authenticated, 'a failed SELECT leaves no mailbox selected (§6.3.1)');
+});
+
+test('a server literal is asked for by count and joined into one unit', () => {
+  const c = new ImapConversation();
+  feed(c, '* OK ready');
+  send(c, 'a1 FETCH 1 BODY[]\r\n');
+  const { steps, rules } = feed(c, '* 1 FETCH (BODY[] {5}', Buffer.from('hello'), ')', 'a1 OK done');
+  assert.deepEqual(steps.slice(0, 2), [{ more: 'bytes', count: 5 }, { more: 'line' }]);
+  const unit = steps[2]!;
+  assert.ok(!('more' in unit) && unit.parsed.response.kind === 'untagged' && unit.parsed.response.type === 'fetch');
+  assert.deepEqual(rules, []);
+});
+
+test('EXPUNGE during FETCH is a §7.4.1 violation; during UID FETCH it is allowed', () => {
+  const c = new ImapConversation();
+  feed(c, '* OK ready');
+  send(c, 'a1 FETCH 1:* FLAGS\r\n');
+  assert.deepEqual(feed(c, '* 2 EXPUNGE', 'a1 OK done').rules, ['EXPUNGE.during-fetch-store-search']);
+  send(c, 'a2 UID FETCH 1:* FLAGS\r\n');
+  assert.deepEqual(feed(c, '* 2 EXPUNGE', 'a2 OK done').rules, []);
+  assert.deepEqual(feed(c, '* 1 EXPUNGE').rules, ['EXPUNGE.no-command']);
+});
+
+test('a tagged response with a tag no command has is a violation', () => {
+  const c = new ImapConversation();
+  feed(c, '* OK ready');
+  send(c, 'a1 NOOP\r\n');
+  assert.deepEqual(feed(c, 'b9 OK done').rules, ['response-tagged.tag']);
+});
+
+test('client literals: the octets after {n} are not command lines, and "+" means the server waits', () => {
+  const c = new ImapConversation();
+  feed(c, '* OK ready');
+  send(c, 'a1 APPEND box {11}\r\n');
+  assert.equal(c.awaitingLines(), true);
+  feed(c, '+ go ahead');
+  assert.equal(c.awaitingLines(), false, 'after "+", the server waits for the client');
+  send(c, 'b2 NOOP x\r\n\r\n');
+  assert.equal(c.awaitingLines(), true);
+  assert.deepEqual(feed(c, 'a1 OK appended').rules, [], '"b2 NOOP x" was literal content, not a command with tag b2');
+  assert.equal(c.awaitingLines(), false);
+});
