@@ -30,6 +30,7 @@ export async function main(argv: readonly string[]): Promise<number> {
           .option('junit', { type: 'string', describe: 'also write a JUnit XML report to this file' })
           .option('tap', { type: 'string', describe: 'also save the TAP stream to this file (for `mailconform report`)' })
           .option('only', { type: 'string', array: true, default: [], describe: 'run only cases whose id contains this text or matches this *-pattern (repeatable)' })
+          .option('concurrency', { type: 'number', default: 1, describe: 'cases run at once, each on its own connections (and IMAP mailbox); reports keep case order' })
           .option('shard', { type: 'string', describe: 'run shard i of n (e.g. 2/4): n processes with 1/n…n/n run every case exactly once' })
           .option('suites', { type: 'string', describe: 'suites directory (default: the suites shipped with mailconform)' })
           .option('fixtures', { type: 'string', describe: 'fixtures directory (default: the fixtures shipped with mailconform)' })
@@ -54,6 +55,7 @@ export async function main(argv: readonly string[]): Promise<number> {
           vars: collectVars(args),
           seedCommand: args['seed-command'],
           allowDestructive: args['allow-destructive'],
+          concurrency: args.concurrency,
           color: process.stderr.isTTY === true,
         });
       },

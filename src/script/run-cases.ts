@@ -44,14 +44,17 @@ export function skippedResult<P>(scriptCase: ScriptCase<P>, reason: string): Cas
 
 export interface RunCasesOptions extends Omit<ExecOptions, 'bindings'> {
   readonly bindings: ReadonlyMap<string, string>;
+  /** Cases run at once. @defaultValue 1 */
+  readonly concurrency?: number;
   readonly prepare: PrepareCase<unknown>;
   readonly context: Omit<CaseContext, 'bindings'>;
 }
 
 /**
- * Runs cases one after another, reporting each result as soon as it is known (the TAP stream is
- * written from onResult, so an interrupted run still has a record of what finished). Each case is
- * prepared by the protocol (seeded messages, own mailbox) and cleaned up after, even on failure.
+ * Runs cases, `concurrency` at a time (each case has its own connections, and for IMAP its own
+ * mailbox, so they don't share state), reporting each result in case order as soon as it and all
+ * before it are known: the TAP stream is written from onResult, so an interrupted run still has a
+ * record of what finished, and the stream is the same whatever the concurrency.
  */
 export async function runCases<P>(
   cases: readonly ScriptCase<P>[],
@@ -60,13 +63,18 @@ export async function runCases<P>(
   options: RunCasesOptions,
   onResult: (result: CaseResult) => void,
 ): Promise<CaseResult[]> {
-  const results: CaseResult[] = [];
-  for (const scriptCase of cases) {
-    const result = await runOneCase(scriptCase, adapter, profile, options);
-    results.push(result);
-    onResult(result);
-  }
-  return results;
+  const results: Array<CaseResult | undefined> = new Array(cases.length);
+  let next = 0;
+  let reported = 0;
+  const worker = async (): Promise<void> => {
+    while (next < cases.length) {
+      const index = next++;
+      results[index] = await runOneCase(cases[index]!, adapter, profile, options);
+      while (reported < cases.length && results[reported] !== undefined) onResult(results[reported++]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 1, cases.length)) }, worker));
+  return results as CaseResult[];
 }
 
 async function runOneCase<P>(scriptCase: ScriptCase<P>, adapter: ProtocolAdapter<P>, profile: TargetProfile, options: RunCasesOptions): Promise<CaseResult> {

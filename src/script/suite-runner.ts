@@ -42,6 +42,8 @@ export interface SuiteRunOptions {
   readonly secretNames: ReadonlySet<string>;
   readonly seeding: SeedingOptions;
   readonly allowDestructive: boolean;
+  /** Cases run at once. @defaultValue 1 */
+  readonly concurrency?: number;
   /** Case id patterns; empty selects all. */
   readonly only: readonly string[];
   readonly shard?: Shard;
@@ -106,6 +108,7 @@ export function createSuiteRunner<P>(spec: ProtocolSpec<P>): SuiteRunner {
           fixturesDir: options.fixturesDir,
           bindings,
           secretNames: options.secretNames,
+          concurrency: options.concurrency ?? 1,
           prepare,
           context: { connect, fixturesDir: options.fixturesDir, seeding: options.seeding, allowDestructive: options.allowDestructive },
         },

@@ -26,6 +26,7 @@ export interface RunArgs {
   readonly vars: ReadonlyMap<string, string>;
   readonly seedCommand?: string;
   readonly allowDestructive: boolean;
+  readonly concurrency: number;
   readonly color: boolean;
 }
 
@@ -33,6 +34,7 @@ export interface RunArgs {
 export async function runCommand(args: RunArgs): Promise<number> {
   const runner = SUITE_RUNNERS[args.protocol];
   if (!runner) throw new UsageError(`no ${args.protocol} suites yet; available: ${Object.keys(SUITE_RUNNERS).join(', ')}`);
+  if (!Number.isInteger(args.concurrency) || args.concurrency < 1 || args.concurrency > 64) throw new UsageError(`--concurrency must be a whole number from 1 to 64 (got ${args.concurrency})`);
   const shard = args.shard === undefined ? undefined : parseShard(args.shard);
   if (shard && 'error' in shard) throw new UsageError(shard.error);
   const port = args.port ?? runner.defaultPort;
@@ -58,6 +60,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
       secretNames: SECRET_VARIABLES,
       seeding: args.seedCommand ? { command: args.seedCommand } : {},
       allowDestructive: args.allowDestructive,
+      concurrency: args.concurrency,
       only: args.only,
       ...(shard ? { shard } : {}),
       onStart: (profile, count) => {

@@ -1,16 +1,10 @@
-import { escapeBytes } from '../shared/bytes.js';
-import type { RequirementLevel, RfcRef } from '../shared/rfc.js';
-import type { Violation } from '../shared/violation.js';
+import { createViolation, sectionOf, type ProtocolRule } from '../shared/rule.js';
 
-/** A check's identity: stable rule name (fault catalogue key), where the RFC says it, and how strongly. */
-export interface ImapRule {
-  readonly rule: string;
-  readonly ref: RfcRef;
-  readonly level: RequirementLevel;
-}
+/** IMAP rules are protocol rules; the name stays for readers of this layer. */
+export type ImapRule = ProtocolRule;
 
-export const rfc3501 = (section: string): RfcRef => ({ rfc: 3501, section });
-export const rfc5530 = (section: string): RfcRef => ({ rfc: 5530, section });
+export const rfc3501 = sectionOf(3501);
+export const rfc5530 = sectionOf(5530);
 
 /**
  * The RFC 3501 §9 rule names the response grammar checks, spelled as in the ABNF. A closed union
@@ -66,16 +60,5 @@ export function limitRule(name: 'literal-size' | 'parts' | 'depth'): ImapRule {
   return { rule: `limit.${name}`, ref: rfc3501(name === 'depth' ? '4.4' : '4.3'), level: 'MAY' };
 }
 
-/**
- * Builds a Violation of `spec` at `offset` (bytes from the start of the response). `received` is
- * the offending bytes (escaped here), or a short description used as is.
- */
-export function createImapViolation(
-  spec: ImapRule,
-  offset: number,
-  message: string,
-  expected: string,
-  received: Uint8Array | string,
-): Violation {
-  return { ...spec, message, offset, expected, received: typeof received === 'string' ? received : escapeBytes(received, 64) };
-}
+/** Violations are built the same way for every protocol (offsets here: octets from the start of the response). */
+export const createImapViolation = createViolation;
