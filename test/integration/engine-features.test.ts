@@ -108,3 +108,23 @@ test('variables used only inside a fixture make the case skip, not error, when t
   assert.equal(result.verdict, 'skip');
   assert.match(result.reason ?? '', /needs \$\{someone\}/);
 });
+
+test('--concurrency runs cases at once and still reports them in case order', async () => {
+  const root = await writeTempSuites({
+    'smtp/rfc5321/a-slow.smtp': 'S: 220 *\nC: NOOP slow\nS: 250 *\nC: QUIT\nS: 221 *\n',
+    'smtp/rfc5321/b-fast.smtp': 'S: 220 *\nC: NOOP\nS: 250 *\nC: QUIT\nS: 221 *\n',
+  });
+  const script = smtpLike({ NOOP: (socket) => setTimeout(() => socket.write('250 ok\r\n'), 300) });
+  const server = await startFaultServer({
+    onConnect: (socket) => script.onConnect?.(socket),
+    onLine: (line, socket) => (line === 'NOOP' ? socket.write('250 ok\r\n') : script.onLine?.(line, socket)),
+  });
+  servers.push(server);
+  const order: string[] = [];
+  const started = Date.now();
+  const outcome = await runSuites('smtp', root, server.port, { concurrency: 2, onResult: (r) => order.push(r.id) });
+  assert.ok(outcome.kind === 'done');
+  assert.deepEqual(order, ['smtp.rfc5321.a-slow', 'smtp.rfc5321.b-fast']);
+  assert.ok(outcome.results.every((r) => r.verdict === 'pass'), JSON.stringify(outcome.results.map((r) => r.reason)));
+  assert.ok(Date.now() - started < 5000);
+});
