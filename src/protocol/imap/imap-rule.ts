@@ -47,8 +47,6 @@ export const IMAP_PROSE_RULES = {
   listOneSflag: { rule: 'mbx-list-flags', ref: rfc3501('9'), level: 'MUST' },
   /** §4.3.1: "unencoded binary strings are not permitted" — a NUL in a literal. */
   binaryString: { rule: 'CHAR8', ref: rfc3501('4.3.1'), level: 'MUST' },
-  /** §9 Note (3): "The ASCII NUL character, %x00, MUST NOT be used at any time." */
-  nul: { rule: 'NUL', ref: rfc3501('9'), level: 'MUST' },
 } as const satisfies Record<string, ImapRule>;
 
 /**

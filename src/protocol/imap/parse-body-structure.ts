@@ -96,7 +96,7 @@ function parseParams(t: ImapTokenizer): ImapBodyParams {
   t.expect(0x28, 'body-fld-param');
   const params: Array<readonly [string, string]> = [];
   if (t.peek() === 0x29) t.report(grammarRule('body-fld-param'), 'body-fld-param: empty list "()" (NIL is the empty form)', 'string SP string');
-  while (!t.take(0x29)) {
+  while (!t.takeClose('body-fld-param')) {
     if (params.length > 0) t.expectSp('body-fld-param');
     const name = readStringText(t, 'body-fld-param');
     requireSp(t, 'body-fld-param', 'the value of the attribute');
@@ -145,7 +145,7 @@ function parseLanguage(t: ImapTokenizer): string | null | string[] {
   do {
     if (tags.length > 0) t.expectSp('body-fld-lang');
     tags.push(readStringText(t, 'body-fld-lang'));
-  } while (!t.take(0x29));
+  } while (!t.takeClose('body-fld-lang'));
   return tags;
 }
 
@@ -160,7 +160,7 @@ export function parseBodyExtension(t: ImapTokenizer): ImapBodyExtension {
   do {
     if (items.length > 0) t.expectSp('body-extension');
     items.push(parseBodyExtension(t));
-  } while (!t.take(0x29));
+  } while (!t.takeClose('body-extension'));
   t.leave();
   return items;
 }

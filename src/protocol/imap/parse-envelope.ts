@@ -64,7 +64,7 @@ function parseAddressList(t: ImapTokenizer, rule: ImapGrammarRuleName): ImapAddr
     // "(" 1*address ")": an empty list is NIL, never "()".
     t.report(grammarRule(rule), `${rule}: empty address list "()" (NIL is the empty form)`, '"(" 1*address ")" / nil');
   }
-  while (!t.take(0x29)) {
+  while (!t.takeClose(rule)) {
     // address lists have no SP between addresses: "(" 1*address ")"
     if (t.peek() !== 0x28) t.fail(rule, 'address or ")"', `${rule}: expected "(" of an address or ")"`);
     addresses.push(parseAddress(t));

@@ -21,7 +21,7 @@ export function parseMsgAtt(t: ImapTokenizer, into: ImapFetchAttribute[]): void 
   do {
     if (into.length > 0) t.expectSp('msg-att');
     into.push(parseAttribute(t));
-  } while (!t.take(0x29));
+  } while (!t.takeClose('msg-att'));
 }
 
 function parseAttribute(t: ImapTokenizer): ImapFetchAttribute {
@@ -113,7 +113,7 @@ function parseHeaderList(t: ImapTokenizer): string[] {
   do {
     if (names.length > 0) t.expectSp('header-list');
     names.push(t.readAstring('header-list', isAstringChar).bytes.toString('latin1'));
-  } while (!t.take(0x29));
+  } while (!t.takeClose('header-list'));
   return names;
 }
 
@@ -141,7 +141,7 @@ function readGenericValue(t: ImapTokenizer): ImapBodyExtension {
     t.enter();
     t.advance();
     const items: ImapBodyExtension[] = [];
-    while (!t.take(0x29)) {
+    while (!t.takeClose('msg-att')) {
       if (items.length > 0) t.expectSp('msg-att');
       items.push(readGenericValue(t));
     }

@@ -28,7 +28,7 @@ export function parseFlagList(t: ImapTokenizer, context: ImapFlagContext): strin
   t.expect(0x28, rule);
   const flags: string[] = [];
   let sflags = 0;
-  while (!t.take(0x29)) {
+  while (!t.takeClose(rule)) {
     if (flags.length > 0) t.expectSp(rule);
     const start = t.offset;
     const flag = readFlag(t, context);

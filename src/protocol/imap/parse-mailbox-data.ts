@@ -93,7 +93,7 @@ export function parseStatus(t: ImapTokenizer): ImapStatusResponse {
   t.expectSp('mailbox-data');
   t.expect(0x28, 'mailbox-data');
   const attributes: Array<{ name: string; value: number }> = [];
-  while (!t.take(0x29)) {
+  while (!t.takeClose('mailbox-data')) {
     if (attributes.length > 0) t.expectSp('status-att-list');
     const at = t.offset;
     const name = t.readKeyword().toUpperCase();

@@ -2,9 +2,11 @@ import { SP, isAstringChar, isAtomChar, isTextChar } from './formal-syntax.js';
 import { grammarRule, IMAP_PROSE_RULES, type ImapGrammarRuleName } from './imap-rule.js';
 import { SIMPLE_CODE_NAMES, type ImapRespText, type ImapRespTextCode, type ImapSimpleCodeName } from './imap-response.js';
 import { parseFlagList } from './parse-flags.js';
-import { ImapParseAbort, type ImapTokenizer } from './tokenize.js';
+import { ImapParseAbort } from './scan-cursor.js';
+import type { ImapTokenizer } from './tokenize.js';
 
 const SIMPLE = new Set<string>(SIMPLE_CODE_NAMES);
+/** SIMPLE_CODE_NAMES lists RFC 3501's five first, then RFC 5530's. */
 const RFC5530_CODES = new Set<string>(SIMPLE_CODE_NAMES.slice(5));
 /**
  * Codes registered by standards-track extensions, exempt from §7.1's "SHOULD be prefixed with an
@@ -24,7 +26,8 @@ const EXTENSION_CODES = new Set([
 /**
  * `resp-text = ["[" resp-text-code "]" SP] text`, read from the cursor to the end of the line.
  * A "[" opening the text is always read as a response code: the ABNF would let a malformed code
- * fall back to being text, which would hide every malformed code (see the report's decisions).
+ * fall back to being text, which would hide every malformed code; and a text that really starts
+ * with "[" is ambiguous to every client anyway.
  */
 export function parseRespText(t: ImapTokenizer): ImapRespText {
   let code: ImapRespTextCode | undefined;
@@ -110,7 +113,7 @@ function readCharsets(t: ImapTokenizer): string[] {
   do {
     if (charsets.length > 0) t.expectSp('resp-text-code');
     charsets.push(t.readAstring('astring', isAstringChar).bytes.toString('latin1'));
-  } while (!t.take(0x29));
+  } while (!t.takeClose('resp-text-code'));
   return charsets;
 }
 

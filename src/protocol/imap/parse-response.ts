@@ -2,13 +2,14 @@ import type { Violation } from '../shared/violation.js';
 import { SP, isDigit, isTagChar } from './formal-syntax.js';
 import { createImapViolation, grammarRule } from './imap-rule.js';
 import type { ImapFetchAttribute, ImapResponse, ImapRespText, ImapStatus, ImapUnparsedResponse } from './imap-response.js';
-import { resolveImapLimits, type ImapLimits } from './limits.js';
+import { DEFAULT_IMAP_LIMITS, resolveImapLimits, type ImapLimits } from './limits.js';
 import { parseMsgAtt } from './parse-fetch.js';
 import { parseFlagList } from './parse-flags.js';
 import { parseMailboxList, parseSearch, parseStatus } from './parse-mailbox-data.js';
 import { parseCapabilityList, parseRespText } from './parse-resp-text.js';
 import type { ImapRawResponse } from './response-framer.js';
-import { ImapParseAbort, ImapTokenizer } from './tokenize.js';
+import { ImapCursor, ImapParseAbort } from './scan-cursor.js';
+import { ImapTokenizer } from './tokenize.js';
 
 export interface ImapParseOptions {
   /** The first response of a connection: only `greeting = "*" SP (resp-cond-auth / resp-cond-bye) CRLF` is allowed. */
@@ -202,11 +203,6 @@ function reportUnknown(t: ImapTokenizer, at: number, keyword: string): never {
 }
 
 /** The response's octets (latin1), line endings included except the last. */
-export function renderUnparsed(raw: ImapRawResponse): ImapUnparsedResponse {
-  const pieces: Buffer[] = [];
-  raw.parts.forEach((p, i) => {
-    pieces.push(p.bytes);
-    if (p.kind === 'text' && i < raw.parts.length - 1) pieces.push(Buffer.from(p.ending === 'crlf' ? '\r\n' : '\n'));
-  });
-  return { kind: 'unparsed', text: Buffer.concat(pieces).toString('latin1') };
+function renderUnparsed(raw: ImapRawResponse): ImapUnparsedResponse {
+  return { kind: 'unparsed', text: new ImapCursor(raw, DEFAULT_IMAP_LIMITS).readRest() };
 }

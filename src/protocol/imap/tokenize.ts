@@ -1,15 +1,6 @@
-import type { Violation } from '../shared/violation.js';
-import { BACKSLASH, DQUOTE, SP, isAstringChar, isAtomChar, isDigit, isKeywordChar, isQuotedSpecial, isQuotedChar, isTextChar } from './formal-syntax.js';
-import { createImapViolation, grammarRule, IMAP_PROSE_RULES, limitRule, type ImapGrammarRuleName, type ImapRule } from './imap-rule.js';
-import type { ImapLimits } from './limits.js';
-import type { ImapRawResponse } from './response-framer.js';
-
-/** Thrown by fail() after recording the violation; parseResponse catches it. Never leaves the module set. */
-export class ImapParseAbort extends Error {
-  constructor() {
-    super('IMAP response parse aborted (see violations)');
-  }
-}
+import { BACKSLASH, DQUOTE, isAstringChar, isAtomChar, isDigit, isKeywordChar, isQuotedSpecial, isQuotedChar, isTextChar } from './formal-syntax.js';
+import { grammarRule, IMAP_PROSE_RULES, type ImapGrammarRuleName } from './imap-rule.js';
+import { ImapCursor } from './scan-cursor.js';
 
 /** A string token: its form on the wire and its octets (quoted: escapes resolved). */
 export interface ImapStringToken {
@@ -22,139 +13,13 @@ export interface ImapStringToken {
 }
 
 const MAX_UINT32 = 4_294_967_295;
-const RECEIVED_PREVIEW = 16;
 
 /**
- * A scanner over one framed response: the grammar asks for the token it needs next (atom, number,
- * string, SP, …) and gets it with its response offset. IMAP is not context-free at the lexical level
- * (resp-text, "BODY[" sections, flags), so tokens are read on demand, not ahead.
- *
- * Character-class and range problems are reported and read past (soft); a token that is not there
- * at all calls fail(), which reports and throws ImapParseAbort (hard).
+ * The tokens of RFC 3501 §4 and §9 over one framed response: the grammar asks for the token it needs
+ * next (atom, number, string, …) and gets it with its response offset. IMAP is not context-free at
+ * the lexical level (resp-text, "BODY[" sections, flags), so tokens are read on demand, not ahead.
  */
-export class ImapTokenizer {
-  readonly violations: Violation[] = [];
-  private part = 0;
-  private pos = 0;
-  private depth = 0;
-  private readonly bases: number[] = [];
-
-  constructor(private readonly raw: ImapRawResponse, readonly limits: ImapLimits) {
-    let at = 0;
-    for (const p of raw.parts) {
-      this.bases.push(at);
-      at += p.bytes.length + (p.kind === 'text' ? (p.ending === 'crlf' ? 2 : 1) : 0);
-    }
-  }
-
-  /** Response offset of the next octet. */
-  get offset(): number {
-    return (this.bases[this.part] ?? 0) + this.pos;
-  }
-
-  private get line(): Buffer {
-    return this.raw.parts[this.part]?.bytes ?? Buffer.alloc(0);
-  }
-
-  /** The octet `ahead` positions on in the current line, or -1 past its end. */
-  peek(ahead = 0): number {
-    return this.line[this.pos + ahead] ?? -1;
-  }
-
-  atLineEnd(): boolean {
-    return this.pos >= this.line.length;
-  }
-
-  /** At the end of the final line: only CRLF is left. */
-  atEnd(): boolean {
-    return this.atLineEnd() && this.part >= this.raw.parts.length - 1;
-  }
-
-  /** Octets of the current line from `from` to the cursor. */
-  slice(from: number, to = this.pos): Buffer {
-    return this.line.subarray(from, to);
-  }
-
-  get position(): number {
-    return this.pos;
-  }
-
-  /** Index of the current text part: a token read across a literal moves it on. */
-  get partIndex(): number {
-    return this.part;
-  }
-
-  /** Moves past the next `byte` on the current line (error recovery); false if there is none. */
-  skipPast(byte: number): boolean {
-    const at = this.line.indexOf(byte, this.pos);
-    if (at < 0) return false;
-    this.pos = at + 1;
-    return true;
-  }
-
-  advance(n = 1): void {
-    this.pos = Math.min(this.pos + n, this.line.length);
-  }
-
-  /** What the next octets look like, for `received`: up to 16 octets, or the line ending. */
-  receivedHere(): Uint8Array | string {
-    if (!this.atLineEnd()) return this.line.subarray(this.pos, this.pos + RECEIVED_PREVIEW);
-    const part = this.raw.parts[this.part];
-    return part?.kind === 'text' && part.ending === 'lf' ? Buffer.from('\n') : Buffer.from('\r\n');
-  }
-
-  report(spec: ImapRule, message: string, expected: string, offset = this.offset, received: Uint8Array | string = this.receivedHere()): void {
-    this.violations.push(createImapViolation(spec, offset, message, expected, received));
-  }
-
-  /** Reports at the cursor and aborts the parse: the expected token is not there. */
-  fail(spec: ImapRule | ImapGrammarRuleName, expected: string, message: string): never {
-    this.report(typeof spec === 'string' ? grammarRule(spec) : spec, message, expected);
-    throw new ImapParseAbort();
-  }
-
-  /** Consumes `byte` if it is next. */
-  take(byte: number): boolean {
-    if (this.peek() !== byte) return false;
-    this.pos++;
-    return true;
-  }
-
-  /** Requires `byte` next (hard). */
-  expect(byte: number, rule: ImapGrammarRuleName): void {
-    const what = `"${String.fromCharCode(byte)}"`;
-    if (!this.take(byte)) this.fail(rule, what, `${rule}: expected ${what}`);
-  }
-
-  /**
-   * SP, "exactly one space" (§9 Note 2). A TAB, a run of spaces or a missing SP is reported and
-   * read past, so one slip does not hide the rest of the response.
-   */
-  expectSp(rule: ImapGrammarRuleName): void {
-    const start = this.pos;
-    while (this.peek() === SP || this.peek() === 0x09) this.pos++;
-    const run = this.slice(start);
-    if (run.length === 1 && run[0] === SP) return;
-    const what = run.length === 0 ? 'missing SP' : 'not exactly one SP (no TAB, no extra spaces)';
-    this.report(grammarRule(rule), `${rule}: ${what}`, 'SP', (this.bases[this.part] ?? 0) + start, run.length === 0 ? this.receivedHere() : run);
-  }
-
-  /**
-   * The one SP before something that may itself start with SP (resp-text's text, base64): exactly
-   * one octet is consumed, the rest belongs to what follows.
-   */
-  expectOneSp(rule: ImapGrammarRuleName): void {
-    if (this.take(SP)) return;
-    this.report(grammarRule(rule), `${rule}: missing SP`, 'SP', this.offset, this.receivedHere());
-  }
-
-  /** Reads octets while `test` holds (maybe none). */
-  readWhile(test: (b: number) => boolean): Buffer {
-    const start = this.pos;
-    while (this.pos < this.line.length && test(this.line[this.pos]!)) this.pos++;
-    return this.slice(start);
-  }
-
+export class ImapTokenizer extends ImapCursor {
   /** `atom = 1*ATOM-CHAR` (hard if empty). */
   readAtom(rule: ImapGrammarRuleName): string {
     const atom = this.readWhile(isAtomChar);
@@ -244,7 +109,7 @@ export class ImapTokenizer {
     const flushBad = (): void => {
       if (badStart < 0) return;
       const bad = this.line.subarray(badStart, this.pos);
-      this.report(grammarRule('QUOTED-CHAR'), describeBadQuoted(bad), 'QUOTED-CHAR: 7-bit TEXT-CHAR, no NUL/CR/LF; "\\" only before DQUOTE or "\\"', (this.bases[this.part] ?? 0) + badStart, bad);
+      this.report(grammarRule('QUOTED-CHAR'), describeBadQuoted(bad), 'QUOTED-CHAR: 7-bit TEXT-CHAR, no NUL/CR/LF; "\\" only before DQUOTE or "\\"', this.baseOf(this.part) + badStart, bad);
       badStart = -1;
     };
     for (;;) {
@@ -297,9 +162,9 @@ export class ImapTokenizer {
     const bytes = next.bytes;
     const nul = bytes.indexOf(0);
     if (nul >= 0) {
-      this.report(IMAP_PROSE_RULES.binaryString, 'NUL in a literal (a binary string)', 'CHAR8 (%x01-ff)', (this.bases[this.part + 1] ?? 0) + nul, bytes.subarray(nul, nul + 1));
+      this.report(IMAP_PROSE_RULES.binaryString, 'NUL in a literal (a binary string)', 'CHAR8 (%x01-ff)', this.baseOf(this.part + 1) + nul, bytes.subarray(nul, nul + 1));
     }
-    const contentOffset = this.bases[this.part + 1] ?? 0;
+    const contentOffset = this.baseOf(this.part + 1);
     this.part += 2;
     this.pos = 0;
     return { form: 'literal', bytes, offset, contentOffset };
@@ -313,51 +178,8 @@ export class ImapTokenizer {
     const start = this.pos;
     const bytes = this.readWhile(() => true);
     if (bytes.length === 0 && !allowEmpty) this.report(grammarRule(rule), `${rule}: empty text`, 'text = 1*TEXT-CHAR');
-    this.checkTextChars(bytes, (this.bases[this.part] ?? 0) + start, isTextChar);
+    this.checkTextChars(bytes, this.baseOf(this.part) + start, isTextChar);
     return bytes.toString('latin1');
-  }
-
-  /** Reports each run of octets failing `test` as TEXT-CHAR violations. */
-  checkTextChars(bytes: Uint8Array, base: number, test: (b: number) => boolean): void {
-    for (let i = 0; i < bytes.length; i++) {
-      if (test(bytes[i]!)) continue;
-      const runStart = i;
-      while (i + 1 < bytes.length && !test(bytes[i + 1]!)) i++;
-      const run = bytes.subarray(runStart, i + 1);
-      this.report(grammarRule('TEXT-CHAR'), `${run.length} octet(s) outside TEXT-CHAR (NUL, CR, LF or 8-bit) in text`, 'TEXT-CHAR (%x01-7F except CR and LF)', base + runStart, run);
-    }
-  }
-
-  /** Everything from the cursor to the end of the response (literals inline, line endings kept), latin1. */
-  readRest(): string {
-    const pieces: Buffer[] = [this.line.subarray(this.pos)];
-    for (let i = this.part + 1; i < this.raw.parts.length; i++) {
-      const previous = this.raw.parts[i - 1];
-      if (previous?.kind === 'text') pieces.push(Buffer.from(previous.ending === 'crlf' ? '\r\n' : '\n'));
-      pieces.push(this.raw.parts[i]!.bytes);
-    }
-    this.part = this.raw.parts.length - 1;
-    this.pos = this.line.length;
-    return Buffer.concat(pieces).toString('latin1');
-  }
-
-  /** The response must end here (CRLF). Anything left is reported, not parsed. */
-  expectEnd(rule: ImapGrammarRuleName): void {
-    if (this.atEnd()) return;
-    this.report(grammarRule(rule), `${rule}: unexpected octets where the response should end`, 'CRLF');
-    this.part = this.raw.parts.length - 1;
-    this.pos = this.line.length;
-  }
-
-  /** Opens one level of parenthesized-list nesting; past the limit the parse stops. */
-  enter(): void {
-    if (++this.depth > this.limits.maxDepth) {
-      this.fail(limitRule('depth'), `at most ${this.limits.maxDepth} nested lists`, 'parenthesized lists nested too deeply');
-    }
-  }
-
-  leave(): void {
-    this.depth--;
   }
 }
 
