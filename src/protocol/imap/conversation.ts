@@ -54,6 +54,8 @@ export class ImapConversation {
   private clientLiteralLeft = 0;
   /** The next client line continues a command after its literal, rather than starting one. */
   private continuing = false;
+  /** Tag of the last command started: the one a pending client literal belongs to. */
+  private lastTag: string | undefined;
 
   onSend(bytes: Buffer): void {
     this.serverWaits = false;
@@ -96,6 +98,7 @@ export class ImapConversation {
   private onClientLine(line: string): void {
     if (!this.continuing) {
       const [tag, verb = ''] = line.split(' ', 3);
+      this.lastTag = tag;
       const upper = verb.toUpperCase();
       // "UID FETCH" etc.: the command is UID's, and §7.4.1 allows EXPUNGE during UID commands.
       if (tag) this.inFlight.set(tag, upper === 'UID' ? `UID ${(line.split(' ')[2] ?? '').toUpperCase()}` : upper);
@@ -140,6 +143,11 @@ export class ImapConversation {
       } else {
         this.inFlight.delete(response.tag);
         this.state = nextImapState(this.state, verb.replace(/^UID /, ''), response.status);
+        // Refused before "+" (§7.5): the announced literal will never be sent, the command is over.
+        if (this.lastTag === response.tag && this.continuing) {
+          this.continuing = false;
+          this.clientLiteralLeft = 0;
+        }
       }
     }
     return violations;

@@ -6,7 +6,7 @@ export interface ImapProbe {
   readonly greeting: string;
   /** OK or PREAUTH: the server will talk. */
   readonly greetingOk: boolean;
-  /** Capabilities, upper-cased: after login when credentials were given (§6.2.3: they may change). */
+  /** Capabilities, upper-cased, before and (with credentials) after login: they may differ (§6.2.3). */
   readonly capabilities: ReadonlySet<string>;
   readonly authenticated: boolean;
 }
@@ -20,13 +20,15 @@ export async function probeImap(options: ConnectOptions, credentials?: { readonl
     const status = unit.response.kind === 'untagged' && unit.response.type === 'condition' ? unit.response.status : undefined;
     if (status !== 'OK' && status !== 'PREAUTH') return { greeting, greetingOk: false, capabilities: new Set(), authenticated: false };
     await client.command('CAPABILITY');
+    // Both states' lists: AUTH= mechanisms are announced before login, extensions often only after (§6.2.3).
+    const capabilities = new Set(client.capabilities);
     let authenticated = status === 'PREAUTH';
     if (credentials && !authenticated) {
       const login = await client.command(`LOGIN ${quoteImap(credentials.user)} ${quoteImap(credentials.pass)}`);
       authenticated = login.tagged.status === 'OK';
       if (authenticated) await client.command('CAPABILITY');
     }
-    const capabilities = new Set(client.capabilities);
+    for (const capability of client.capabilities) capabilities.add(capability);
     await client.command('LOGOUT').catch(() => undefined);
     return { greeting, greetingOk: true, capabilities, authenticated };
   } finally {

@@ -6,9 +6,10 @@ import { matchTextPattern, type Bindings, type PatternSegment, type TextPattern 
  *   * 18 EXISTS                                 a leading "*" is the untagged marker
  *   a002 OK [READ-WRITE] *                      a bare "*" elsewhere: any number of values
  *   * ${n} FETCH (FLAGS (\Seen) UID ${uid})     ${name} captures a value (or must equal it if bound)
- * Atoms compare case-insensitively (§9: keywords are case-insensitive), strings exactly. The data
- * items of a FETCH list and the flags of FLAGS/PERMANENTFLAGS lists match in any order; without a
- * "*" in such a list, nothing else may be there.
+ * Atoms compare case-insensitively (§9: keywords are case-insensitive), strings exactly; an atom
+ * with "|" lists alternatives ("a3 BAD|NO *"). The data items of a FETCH list and the flags or
+ * attributes of FLAGS/PERMANENTFLAGS/LIST/LSUB lists match in any order; without a "*" in such a
+ * list, nothing else may be there.
  */
 export type PatternNode =
   | { readonly kind: 'wildcard' }
@@ -104,7 +105,8 @@ interface MatchContext {
   readonly why: string[];
 }
 
-const UNORDERED_FLAGS = new Set(['FLAGS', 'PERMANENTFLAGS']);
+/** Lists of flags or mailbox attributes: order carries no meaning (§7.2.2, §7.2.6). */
+const UNORDERED_FLAGS = new Set(['FLAGS', 'PERMANENTFLAGS', 'LIST', 'LSUB']);
 
 function matchSequence(nodes: readonly PatternNode[], values: readonly ImapValue[], ctx: MatchContext, owner: string | undefined): boolean {
   if (owner === 'FETCH') return matchUnordered(groupFetchItems(nodes), groupFetchItems(values), ctx, 'FETCH data item');
@@ -154,7 +156,9 @@ function matchNode(node: Exclude<PatternNode, { kind: 'wildcard' }>, value: Imap
     return true;
   }
   // Atoms and strings are both astrings on the wire (§9): a pattern atom matches either form.
-  const equal = node.kind === 'atom' && value.kind === 'atom' ? node.text.toUpperCase() === value.text.toUpperCase() : node.text === value.text;
+  // "BAD|NO": alternatives, for the many places where the RFC leaves the server a choice.
+  const options = node.kind === 'atom' && node.text.length > 1 && node.text.includes('|') ? node.text.split('|') : [node.text];
+  const equal = options.some((option) => (node.kind === 'atom' && value.kind === 'atom' ? option.toUpperCase() === value.text.toUpperCase() : option === value.text));
   return equal || fail(ctx, `${formatValue(value)} is not ${describeNode(node)}`);
 }
 

@@ -82,20 +82,29 @@ async function bindMissingUids(client: ImapClient, mailbox: string, bindings: Ma
   await client.command('CLOSE');
 }
 
-/** Deletes the case's mailbox and everything the case created under it, deepest first. */
+/**
+ * Deletes the case's mailbox and everything the case created under it, deepest first, and drops
+ * subscriptions to those names. A name can vanish on its own (a \Noselect level goes with its last
+ * child), so a refused DELETE counts as done when the name is no longer listed.
+ */
 async function deleteCaseMailboxes(context: CaseContext, user: string, password: string, mailbox: string): Promise<void> {
   const client = await login(context, user, password);
   try {
-    const listed = await client.command(`LIST "" ${quoteImap(`${mailbox}*`)}`);
-    const names = listed.untagged.flatMap((u) => (u.response.kind === 'untagged' && u.response.type === 'list' ? [u.response.mailbox.raw] : []));
-    // Only names that are ours: the LIST pattern already says so; check anyway before deleting.
-    const ours = names.filter((n) => n.startsWith(mailbox)).sort((a, b) => b.length - a.length);
-    for (const name of ours) {
+    const pattern = quoteImap(`${mailbox}*`);
+    const ours = (names: string[]): string[] => names.filter((n) => n.startsWith(mailbox)).sort((a, b) => b.length - a.length);
+    for (const name of ours(listNames(await client.command(`LSUB "" ${pattern}`)))) await client.command(`UNSUBSCRIBE ${quoteImap(name)}`);
+    for (const name of ours(listNames(await client.command(`LIST "" ${pattern}`)))) {
       const deleted = await client.command(`DELETE ${quoteImap(name)}`);
-      if (deleted.tagged.status !== 'OK') throw new Error(`DELETE ${name} failed: ${deleted.tagged.text}`);
+      if (deleted.tagged.status === 'OK') continue;
+      const still = listNames(await client.command(`LIST "" ${quoteImap(name)}`));
+      if (still.includes(name)) throw new Error(`DELETE ${name} failed: ${deleted.tagged.text}`);
     }
     await client.command('LOGOUT');
   } finally {
     client.close();
   }
+}
+
+function listNames(result: { readonly untagged: readonly ImapUnit[] }): string[] {
+  return result.untagged.flatMap((u) => (u.response.kind === 'untagged' && (u.response.type === 'list' || u.response.type === 'lsub') ? [u.response.mailbox.raw] : []));
 }

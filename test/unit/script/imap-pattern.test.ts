@@ -61,3 +61,10 @@ test('LIST with quoted delimiter and a mailbox atom or string', () => {
 test('malformed patterns are reported', () => {
   for (const bad of ['* (unclosed', 'a1 OK ]', '"open']) assert.ok('error' in compileImapPattern(bad), bad);
 });
+
+test('alternatives where the RFC leaves the choice; LIST attributes in any order', () => {
+  assert.ok(match('a3 BAD|NO *', raw('a3 NO [CANNOT] nope')).ok);
+  assert.ok(match('a3 BAD|NO *', raw('a3 BAD nope')).ok);
+  assert.ok(!match('a3 BAD|NO *', raw('a3 OK yes')).ok);
+  assert.ok(match('* LIST (\\Noselect \\HasChildren) "/" x', raw('* LIST (\\HasChildren \\Noselect) "/" x')).ok);
+});

@@ -78,3 +78,13 @@ test('client literals: the octets after {n} are not command lines, and "+" means
   assert.deepEqual(feed(c, 'a1 OK appended').rules, [], '"b2 NOOP x" was literal content, not a command with tag b2');
   assert.equal(c.awaitingLines(), false);
 });
+
+test('a literal refused before "+" is never sent: the next line is a new command (§7.5)', () => {
+  const c = new ImapConversation();
+  feed(c, '* OK ready');
+  send(c, 'a1 APPEND nosuch {11}\r\n');
+  feed(c, 'a1 NO [TRYCREATE] no such mailbox');
+  send(c, 'a2 NOOP\r\n');
+  assert.equal(c.awaitingLines(), true);
+  assert.deepEqual(feed(c, 'a2 OK done').rules, []);
+});
