@@ -5,11 +5,13 @@ import { createHash } from 'node:crypto';
 /**
  * Client-line templates: `${name}` is replaced by a variable's value, `${repeat:TEXT:N}` by TEXT
  * repeated N times (for over-long lines), `${md5hex:a,b}` by the MD5 hex digest of the values of
- * variables a and b concatenated (POP3 APOP, RFC 1939 §7), and `$${` is a literal `${`.
+ * variables a and b concatenated (POP3 APOP, RFC 1939 §7), `${octets:a}` by the length in octets of
+ * a's value (IMAP literal counts, RFC 3501 §4.3), and `$${` is a literal `${`.
  */
 
 const REPEAT = /^repeat:([^:]*):(\d+)$/;
 const MD5HEX = /^md5hex:([A-Za-z_][A-Za-z0-9_.-]*(?:,[A-Za-z_][A-Za-z0-9_.-]*)*)$/;
+const OCTETS = /^octets:([A-Za-z_][A-Za-z0-9_.-]*)$/;
 const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 const MAX_REPEAT_BYTES = 16 * 1024 * 1024;
 
@@ -46,10 +48,13 @@ export function templateVariables(template: string): string[] | { readonly error
     if (piece.kind !== 'expr') continue;
     const repeat = REPEAT.exec(piece.expr);
     const md5 = MD5HEX.exec(piece.expr);
+    const octets = OCTETS.exec(piece.expr);
     if (repeat) {
       if (Number(repeat[2]) * repeat[1]!.length > MAX_REPEAT_BYTES) return { error: `repeat too large: ${piece.expr}` };
     } else if (md5) {
       names.push(...md5[1]!.split(','));
+    } else if (octets) {
+      names.push(octets[1]!);
     } else if (NAME.test(piece.expr)) {
       names.push(piece.expr);
     } else {
@@ -81,12 +86,17 @@ export function renderTemplate(template: string, bindings: Bindings, isSecret: (
       continue;
     }
     const md5 = MD5HEX.exec(piece.expr);
-    const names = md5 ? md5[1]!.split(',') : [piece.expr];
+    const octets = OCTETS.exec(piece.expr);
+    const names = md5 ? md5[1]!.split(',') : octets ? [octets[1]!] : [piece.expr];
     const values: string[] = [];
     for (const name of names) {
       const value = bindings.get(name);
       if (value === undefined) return { missing: name };
       values.push(value);
+    }
+    if (octets) {
+      text += String(Buffer.byteLength(values[0]!, 'utf8'));
+      continue;
     }
     if (!md5) {
       text += values[0];

@@ -29,3 +29,8 @@ test('md5hex digests the named variables, as APOP needs (RFC 1939 §7 example), 
   assert.deepEqual(renderTemplate('${md5hex:ts,nope}', bindings), { missing: 'nope' });
   assert.deepEqual(templateVariables('APOP ${user} ${md5hex:apop.timestamp,password}'), ['user', 'apop.timestamp', 'password']);
 });
+
+test('octets gives a value\'s length in bytes, for IMAP literal counts', () => {
+  assert.deepEqual(renderTemplate('LOGIN {${octets:user}}', new Map([['user', 'alïce']])), { text: 'LOGIN {6}', derivedSecrets: [] });
+  assert.deepEqual(templateVariables('{${octets:user}}'), ['user']);
+});
