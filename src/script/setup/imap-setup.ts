@@ -41,7 +41,10 @@ export async function prepareImapCase(scriptCase: ScriptCase<ImapUnit>, context:
       if (code?.kind === 'other' && code.name.toUpperCase() === 'APPENDUID' && code.text) bindings.set(`${name}.uid`, code.text.split(' ')[1] ?? '');
     }
     if (scriptCase.header.seed.length > 0) await bindMissingUids(client, mailbox, bindings, scriptCase.header.seed.length);
-    bindings.set('count', String(scriptCase.header.seed.length));
+    const count = scriptCase.header.seed.length;
+    bindings.set('count', String(count));
+    bindings.set('beyond', String(count + 1));
+    bindings.set('size', String([...Array(count).keys()].reduce((sum, i) => sum + Number(bindings.get(`m${i + 1}.size`)), 0)));
     await client.command('LOGOUT');
     return { bindings, cleanup: () => deleteCaseMailboxes(context, user, password, mailbox) };
   } finally {
