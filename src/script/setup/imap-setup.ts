@@ -24,9 +24,10 @@ export async function prepareImapCase(scriptCase: ScriptCase<ImapUnit>, context:
   const mailbox = `${MAILBOX_PREFIX}${context.bindings.get('uniq') ?? Date.now().toString(36)}`;
 
   const client = await login(context, user, password);
+  let created = false;
   try {
-    const created = await client.command(`CREATE ${quoteImap(mailbox)}`);
-    if (created.tagged.status !== 'OK') throw new Error(`CREATE ${mailbox} failed: ${created.tagged.text}`);
+    await createCaseMailbox(client, mailbox);
+    created = true;
     const bindings = new Map<string, string>([['mailbox', mailbox]]);
     for (const [i, entry] of scriptCase.header.seed.entries()) {
       const message = await renderSeed(entry === 'any' ? ANY_SEED_FIXTURE : entry, context);
@@ -47,9 +48,27 @@ export async function prepareImapCase(scriptCase: ScriptCase<ImapUnit>, context:
     bindings.set('size', String([...Array(count).keys()].reduce((sum, i) => sum + Number(bindings.get(`m${i + 1}.size`)), 0)));
     await client.command('LOGOUT');
     return { bindings, cleanup: () => deleteCaseMailboxes(context, user, password, mailbox) };
+  } catch (err) {
+    // Setup failed half-way: take back what it made before saying so.
+    if (created) await deleteCaseMailboxes(context, user, password, mailbox).catch(() => undefined);
+    throw err;
   } finally {
     client.close();
   }
+}
+
+/**
+ * CREATE of the case's mailbox. Seen on Dovecot 2.3 (Maildir++) under concurrent CREATEs by other
+ * sessions of the same user: about 1 in 240 answers "NO Mailbox already exists" for a fresh name,
+ * and the mailbox does exist. The name carries a random token, so an existing, empty mailbox of that
+ * name is the one just made; anything else is an error.
+ */
+async function createCaseMailbox(client: ImapClient, mailbox: string): Promise<void> {
+  const created = await client.command(`CREATE ${quoteImap(mailbox)}`);
+  if (created.tagged.status === 'OK') return;
+  const status = await client.command(`STATUS ${quoteImap(mailbox)} (MESSAGES)`);
+  const empty = status.untagged.some((u) => u.response.kind === 'untagged' && u.response.type === 'status' && u.response.attributes.some((a) => a.name === 'MESSAGES' && a.value === 0));
+  if (status.tagged.status !== 'OK' || !empty) throw new Error(`CREATE ${mailbox} failed: ${created.tagged.text}`);
 }
 
 async function login(context: CaseContext, user: string, password: string): Promise<ImapClient> {
