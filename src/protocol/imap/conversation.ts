@@ -4,6 +4,7 @@ import type { ImapResponse } from './imap-response.js';
 import { createImapViolation, rfc3501, type ImapRule } from './imap-rule.js';
 import { parseResponse } from './parse-response.js';
 import { ImapResponseFramer, type ImapRawResponse } from './response-framer.js';
+import { ImapMailboxView } from './mailbox-view.js';
 import { ImapState, nextImapState } from './session-state.js';
 import { readValueTree, type ImapValue } from './value-tree.js';
 
@@ -49,6 +50,8 @@ export class ImapConversation {
   /** The server sent "+": it waits for the client, so no line is owed until the client sends. */
   private serverWaits = false;
   private readonly framer = new ImapResponseFramer();
+  /** What this session has been told about the selected mailbox (counts, UIDs), checked on every update. */
+  private readonly mailbox = new ImapMailboxView();
   private clientTail = '';
   /** Octets of a client literal still to come (after `{n}` in a command line). */
   private clientLiteralLeft = 0;
@@ -100,6 +103,7 @@ export class ImapConversation {
       const [tag, verb = ''] = line.split(' ', 3);
       this.lastTag = tag;
       const upper = verb.toUpperCase();
+      if (upper === 'SELECT' || upper === 'EXAMINE' || upper === 'CLOSE' || upper === 'UNSELECT') this.mailbox.reset();
       // "UID FETCH" etc.: the command is UID's, and §7.4.1 allows EXPUNGE during UID commands.
       if (tag) this.inFlight.set(tag, upper === 'UID' ? `UID ${(line.split(' ')[2] ?? '').toUpperCase()}` : upper);
     }
@@ -136,6 +140,7 @@ export class ImapConversation {
         violations.push(createImapViolation(CONVERSATION_RULES.expungeDuringFetch, 0, `EXPUNGE sent while a ${running.find((v) => NO_EXPUNGE_DURING.has(v))} command was in progress`, 'no EXPUNGE during FETCH, STORE or SEARCH', firstLine(raw)));
       }
     }
+    violations.push(...this.mailbox.observe(response, firstLine(raw)));
     if (response.kind === 'tagged') {
       const verb = this.inFlight.get(response.tag);
       if (verb === undefined) {

@@ -88,3 +88,27 @@ test('a literal refused before "+" is never sent: the next line is a new command
   assert.equal(c.awaitingLines(), true);
   assert.deepEqual(feed(c, 'a2 OK done').rules, []);
 });
+
+test('the mailbox view catches a lost count, a bad EXPUNGE number and UIDs out of order', () => {
+  const c = new ImapConversation();
+  feed(c, '* OK ready');
+  send(c, 'a1 SELECT box\r\n');
+  assert.deepEqual(feed(c, '* 3 EXISTS', '* OK [UIDNEXT 10] next', 'a1 OK [READ-WRITE] done').rules, []);
+  send(c, 'a2 FETCH 1:3 UID\r\n');
+  assert.deepEqual(feed(c, '* 1 FETCH (UID 4)', '* 2 FETCH (UID 6)', '* 3 FETCH (UID 5)', 'a2 OK done').rules, ['UID.ascending']);
+  send(c, 'a3 NOOP\r\n');
+  assert.deepEqual(feed(c, '* 2 EXISTS', 'a3 OK done').rules, ['EXISTS.decrease']);
+  send(c, 'a4 EXPUNGE\r\n');
+  assert.deepEqual(feed(c, '* 2 EXPUNGE', '* 7 EXPUNGE', 'a4 OK done').rules, ['EXPUNGE.msg-number']);
+  send(c, 'a5 FETCH 1 UID\r\n');
+  assert.deepEqual(feed(c, '* 1 FETCH (UID 9)', '* 5 FETCH (FLAGS ())', 'a5 OK done').rules, ['UID.changed', 'FETCH.msg-number']);
+});
+
+test('a new SELECT starts a new view: a smaller EXISTS there is fine', () => {
+  const c = new ImapConversation();
+  feed(c, '* OK ready');
+  send(c, 'a1 SELECT big\r\n');
+  feed(c, '* 9 EXISTS', 'a1 OK done');
+  send(c, 'a2 SELECT small\r\n');
+  assert.deepEqual(feed(c, '* 1 EXISTS', 'a2 OK done').rules, []);
+});

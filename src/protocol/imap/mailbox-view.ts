@@ -1,0 +1,76 @@
+import type { Violation } from '../shared/violation.js';
+import type { ImapResponse } from './imap-response.js';
+import { createImapViolation, rfc3501, type ImapRule } from './imap-rule.js';
+
+export const MAILBOX_VIEW_RULES = {
+  /** §5.2: "it is NOT permitted to send an EXISTS response that would reduce the number of messages in the mailbox; only the EXPUNGE response can do this." */
+  existsDecrease: { rule: 'EXISTS.decrease', ref: rfc3501('5.2'), level: 'MUST' },
+  /** §2.3.1.2: a message sequence number is "A relative position from 1 to the number of messages in the mailbox." */
+  expungeNumber: { rule: 'EXPUNGE.msg-number', ref: rfc3501('2.3.1.2'), level: 'MUST' },
+  fetchNumber: { rule: 'FETCH.msg-number', ref: rfc3501('2.3.1.2'), level: 'MUST' },
+  /** §2.3.1.2: "This position MUST be ordered by ascending unique identifier." */
+  uidOrder: { rule: 'UID.ascending', ref: rfc3501('2.3.1.2'), level: 'MUST' },
+  /** §2.3.1.1: "The unique identifier of a message MUST NOT change during the session" */
+  uidChanged: { rule: 'UID.changed', ref: rfc3501('2.3.1.1'), level: 'MUST' },
+  /** §2.3.1.1: UIDs "are assigned in a strictly ascending fashion", and UIDNEXT is the value "that will be assigned to a new message". */
+  uidNext: { rule: 'UIDNEXT.above-uids', ref: rfc3501('2.3.1.1'), level: 'MUST' },
+} as const satisfies Record<string, ImapRule>;
+
+/**
+ * The selected mailbox as one session has been told about it: how many messages, and the UIDs it
+ * learnt by sequence number. Every untagged EXISTS, EXPUNGE and FETCH is checked against it, so a
+ * server that loses count or renumbers wrongly is caught on whatever command shows it.
+ */
+export class ImapMailboxView {
+  private exists: number | undefined;
+  /** uids[seq - 1], undefined where not (yet) known. */
+  private uids: Array<number | undefined> = [];
+  private uidNext: number | undefined;
+
+  /** A new SELECT/EXAMINE starts a new view; CLOSE ends it. */
+  reset(): void {
+    this.exists = undefined;
+    this.uids = [];
+    this.uidNext = undefined;
+  }
+
+  observe(response: ImapResponse, line: Buffer): Violation[] {
+    const violations: Violation[] = [];
+    const violate = (rule: ImapRule, message: string, expected: string): void => void violations.push(createImapViolation(rule, 0, message, expected, line));
+    if (response.kind !== 'untagged' && response.kind !== 'tagged') return violations;
+    if ('code' in response && response.code?.kind === 'number' && response.code.name === 'UIDNEXT') {
+      this.uidNext = response.code.value;
+      const highest = Math.max(0, ...this.uids.filter((u): u is number => u !== undefined));
+      if (highest >= this.uidNext) violate(MAILBOX_VIEW_RULES.uidNext, `UIDNEXT ${this.uidNext} is not above UID ${highest} of this mailbox`, `UIDNEXT > ${highest}`);
+    }
+    if (response.kind !== 'untagged') return violations;
+    if (response.type === 'exists') {
+      if (this.exists !== undefined && response.number < this.exists) violate(MAILBOX_VIEW_RULES.existsDecrease, `EXISTS went down from ${this.exists} to ${response.number} without EXPUNGE`, `at least ${this.exists}`);
+      this.exists = response.number;
+      this.uids.length = Math.max(0, response.number);
+    } else if (response.type === 'expunge') {
+      if (this.exists !== undefined && (response.number < 1 || response.number > this.exists)) {
+        violate(MAILBOX_VIEW_RULES.expungeNumber, `EXPUNGE ${response.number} in a mailbox of ${this.exists} message(s)`, `1 to ${this.exists}`);
+      } else if (this.exists !== undefined) {
+        this.exists--;
+        this.uids.splice(response.number - 1, 1);
+      }
+    } else if (response.type === 'fetch') {
+      if (this.exists !== undefined && response.seq > this.exists) violate(MAILBOX_VIEW_RULES.fetchNumber, `FETCH for message ${response.seq} in a mailbox of ${this.exists} message(s)`, `1 to ${this.exists}`);
+      for (const attribute of response.attributes) if (attribute.name === 'UID') this.learnUid(response.seq, attribute.uid, violate);
+    }
+    return violations;
+  }
+
+  private learnUid(seq: number, uid: number, violate: (rule: ImapRule, message: string, expected: string) => void): void {
+    const known = this.uids[seq - 1];
+    if (known !== undefined && known !== uid) violate(MAILBOX_VIEW_RULES.uidChanged, `message ${seq} had UID ${known}, now ${uid}`, `UID ${known}`);
+    const below = this.uids.slice(0, seq - 1).filter((u): u is number => u !== undefined);
+    const above = this.uids.slice(seq).filter((u): u is number => u !== undefined);
+    if (below.some((u) => u >= uid) || above.some((u) => u <= uid)) {
+      violate(MAILBOX_VIEW_RULES.uidOrder, `UID ${uid} of message ${seq} is out of order with the UIDs of other messages`, 'UIDs ascending with sequence numbers');
+    }
+    if (this.uidNext !== undefined && uid >= this.uidNext) this.uidNext = uid + 1;
+    if (seq <= Math.max(this.exists ?? 0, seq)) this.uids[seq - 1] = uid;
+  }
+}
