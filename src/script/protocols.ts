@@ -2,6 +2,7 @@ import { probeImap } from '../protocol/imap/probe.js';
 import { probePop3 } from '../protocol/pop3/probe.js';
 import { probeSmtp } from '../protocol/smtp/probe.js';
 import type { Protocol } from '../report/result.js';
+import type { ConnectOptions } from '../transport/connection.js';
 import { imapAdapter } from './adapters/imap-adapter.js';
 import { pop3Adapter } from './adapters/pop3-adapter.js';
 import { smtpAdapter } from './adapters/smtp-adapter.js';
@@ -49,16 +50,24 @@ const smtp = createSuiteRunner({
   },
 });
 
+function credentialsOf(vars: ReadonlyMap<string, string>): { user: string; pass: string } | undefined {
+  const user = vars.get('user');
+  const pass = vars.get('password');
+  return user !== undefined && pass !== undefined ? { user, pass } : undefined;
+}
+
+/** A refused login would turn every case into a failure that says nothing about the server: stop instead. */
+function requireLogin<T extends { readonly authenticated: boolean }>(probe: T, target: ConnectOptions, credentials: { user: string } | undefined): T {
+  if (credentials && !probe.authenticated) throw new Error(`${target.host}:${target.port} refused the login for ${credentials.user}: check --user and the password`);
+  return probe;
+}
+
 const pop3 = createSuiteRunner({
   adapter: pop3Adapter,
   defaultPort: 110,
   async probe(options, vars) {
-    const user = vars.get('user');
-    const password = vars.get('password');
-    const credentials = user !== undefined && password !== undefined ? { user, pass: password } : undefined;
-    const probe = await probePop3(options, credentials);
-    // A refused login would turn every case into a failure that says nothing about the server.
-    if (credentials && !probe.authenticated) throw new Error(`${options.host}:${options.port} refused the login for ${credentials.user}: check --user and the password`);
+    const credentials = credentialsOf(vars);
+    const probe = requireLogin(await probePop3(options, credentials), options, credentials);
     const capabilities = [...probe.capabilities].map(([tag, params]) => [tag, ...params].join(' '));
     return {
       properties: { greeting: probe.greeting, 'capa': probe.capaSupported ? capabilities.join(', ') : '(CAPA not supported)', authenticated: String(probe.authenticated) },
@@ -74,11 +83,8 @@ const imap = createSuiteRunner({
   adapter: imapAdapter,
   defaultPort: 143,
   async probe(options, vars) {
-    const user = vars.get('user');
-    const password = vars.get('password');
-    const credentials = user !== undefined && password !== undefined ? { user, pass: password } : undefined;
-    const probe = await probeImap(options, credentials);
-    if (credentials && !probe.authenticated) throw new Error(`${options.host}:${options.port} refused the login for ${credentials.user}: check --user and the password`);
+    const credentials = credentialsOf(vars);
+    const probe = requireLogin(await probeImap(options, credentials), options, credentials);
     return { properties: { greeting: probe.greeting, capabilities: [...probe.capabilities].join(' ') }, capabilities: probe.capabilities };
   },
   completeVars: withAccountDefaults,
