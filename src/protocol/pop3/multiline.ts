@@ -1,8 +1,9 @@
 /**
- * Multi-line responses (RFC 1939 §3): byte-stuffing and the "." terminator. Stuffing lives here
+ * Multi-line responses (RFC 1939 §3): byte-stuffing and the "." terminator. Reading a body lives here
  * only: the conversation reads bodies through parseBodyLine, tests and fixtures write them
  * through encodeMultilineBody.
  */
+import { stuffMessage } from '../shared/byte-stuffing.js';
 import type { Violation } from '../shared/violation.js';
 import type { FramedLine } from '../../transport/framed-line.js';
 import { checkCrlf, createPop3Violation, rfc1939, type Pop3Rule } from './pop3-rule.js';
@@ -36,10 +37,7 @@ export const MULTILINE_RULES = {
 } as const satisfies Record<string, Pop3Rule>;
 
 const DOT = 0x2e;
-const CR = 0x0d;
-const LF = 0x0a;
 const CRLF = Buffer.from('\r\n');
-const TERMINATOR = Buffer.from('.\r\n');
 
 /**
  * Reads one line of a multi-line body. Never throws; violations have line offsets.
@@ -101,22 +99,7 @@ export function joinBodyLines(lines: readonly Uint8Array[]): Buffer {
 }
 
 /**
- * Encodes a message as the body of a multi-line response, terminator included: lines (ended by
- * CRLF only, as §3 frames them) that begin with "." get one more. A last line without CRLF gets
- * one; the empty message is just ".\r\n".
+ * Encodes a message as the body of a multi-line response, terminator included (§3): lines that begin
+ * with "." get one more. The same stuffing as SMTP's, done in one shared place.
  */
-export function encodeMultilineBody(message: Uint8Array): Buffer {
-  const chunks: Uint8Array[] = [];
-  let from = 0;
-  for (let i = 0; i < message.length; i++) {
-    const lineStart = i === 0 || (message[i - 1] === LF && message[i - 2] === CR);
-    if (message[i] !== DOT || !lineStart) continue;
-    chunks.push(message.subarray(from, i), Buffer.from('.'));
-    from = i;
-  }
-  chunks.push(message.subarray(from));
-  const n = message.length;
-  if (n > 0 && !(message[n - 2] === CR && message[n - 1] === LF)) chunks.push(CRLF);
-  chunks.push(TERMINATOR);
-  return Buffer.concat(chunks);
-}
+export const encodeMultilineBody = stuffMessage;
