@@ -5,7 +5,7 @@ import { ToolError, UsageError, describeError } from './errors.js';
 import { ACCOUNT_OPTIONS, CONNECTION_OPTIONS, VARIABLE_OPTIONS, collectVars } from './options.js';
 import { packageVersion } from './paths.js';
 
-const EPILOGUE = `Exit codes: 0 all cases passed (or were skipped), 1 the server failed a case, 2 usage error, unreachable target, or the tool could not run.
+const EPILOGUE = `Exit codes: 0 all cases passed (or were skipped), 1 the server failed a case (fuzz: a finding; replay: it still reproduces), 2 usage error, unreachable target, or the tool could not run, 130 fuzz interrupted without findings.
 Docs: README.md and suites/README.md (the transcript language).`;
 
 /**
@@ -61,6 +61,77 @@ export async function main(argv: readonly string[]): Promise<number> {
       },
     )
     .command(
+      'fuzz <protocol>',
+      'fuzz a server with fast-check: robustness and model-based properties, shrunk, replayable findings',
+      (y: Argv) =>
+        y
+          .positional('protocol', { choices: KNOWN_PROTOCOLS, describe: 'which protocol the server speaks' })
+          .options({ ...CONNECTION_OPTIONS, host: { type: 'string', describe: 'server host name or address (or use --spawn)' } })
+          .options(VARIABLE_OPTIONS)
+          .options(ACCOUNT_OPTIONS)
+          .option('spawn', { type: 'string', describe: 'start the server with this shell command ({port} is replaced by a free port); it is restarted when it dies, and a death is a finding' })
+          .option('runs', { type: 'number', describe: 'stop after this many runs (default 100 when --duration is not given)' })
+          .option('duration', { type: 'string', describe: 'stop after this long, e.g. 30s, 10m, 1h' })
+          .option('seed', { type: 'number', describe: 'campaign seed (printed on every run; the same seed sends the same commands)' })
+          .option('shard', { type: 'string', describe: 'run shard i of n (e.g. 2/4): n machines with one --seed share the campaign, no run twice' })
+          .option('property', { type: 'string', array: true, default: [], describe: 'run only these properties (e.g. robustness, mailbox-model; repeatable)' })
+          .option('max-commands', { type: 'number', default: 12, describe: 'most commands generated per run' })
+          .option('findings', { type: 'string', default: 'reports/findings', describe: 'directory where findings are saved the moment they are confirmed' })
+          .option('junit', { type: 'string', describe: 'write a JUnit XML report (one test per property) to this file' })
+          .option('tap', { type: 'string', describe: 'save the TAP stream to this file' })
+          .example('$0 fuzz imap --host 127.0.0.1 --port 143 --user u --password-env P --duration 10m --seed 42', 'a ten-minute IMAP campaign')
+          .example("$0 fuzz smtp --spawn './my-smtpd --port {port}' --runs 5000", 'start the server, restart it when it crashes'),
+      async (args) => {
+        const { fuzzCommand } = await import('./commands/fuzz.js');
+        exitCode = await fuzzCommand({
+          protocol: args.protocol as Protocol,
+          ...(args.host !== undefined ? { host: args.host } : {}),
+          ...(args.port !== undefined ? { port: args.port } : {}),
+          ...(args.spawn !== undefined ? { spawn: args.spawn } : {}),
+          ...(args.runs !== undefined ? { runs: args.runs } : {}),
+          ...(args.duration !== undefined ? { duration: args.duration } : {}),
+          ...(args.seed !== undefined ? { seed: args.seed } : {}),
+          ...(args.shard !== undefined ? { shard: args.shard } : {}),
+          properties: args.property.map(String),
+          findings: args.findings,
+          ...(args.junit !== undefined ? { junit: args.junit } : {}),
+          ...(args.tap !== undefined ? { tap: args.tap } : {}),
+          connectTimeout: args['connect-timeout'],
+          timeout: args.timeout,
+          maxCommands: args['max-commands'],
+          vars: collectVars(args),
+          ...(args['seed-command'] !== undefined ? { seedCommand: args['seed-command'] } : {}),
+          allowDestructive: args['allow-destructive'],
+          tty: process.stderr.isTTY === true,
+        });
+      },
+    )
+    .command(
+      'replay <finding>',
+      'run a saved finding again and say whether it still reproduces (exit 1) or not (exit 0)',
+      (y: Argv) =>
+        y
+          .positional('finding', { type: 'string', demandOption: true, describe: 'a finding file, e.g. reports/findings/<id>.json' })
+          .option('host', { type: 'string', describe: 'replay against this host instead of the one saved' })
+          .option('port', { type: 'number', describe: 'replay against this port instead of the one saved' })
+          .option('spawn', { type: 'string', describe: 'start the server with this command first ({port} is replaced)' })
+          .option('timeout', { type: 'number', describe: 'ms to wait for an answer (default: the campaign\'s)' })
+          .options({ 'password-env': ACCOUNT_OPTIONS['password-env'], password: ACCOUNT_OPTIONS.password }),
+      async (args) => {
+        const { replayCommand } = await import('./commands/replay.js');
+        const vars = collectVars({ var: [], ...(args.password !== undefined ? { password: args.password } : {}), ...(args['password-env'] !== undefined ? { 'password-env': args['password-env'] } : {}) });
+        const password = vars.get('password');
+        exitCode = await replayCommand({
+          finding: args.finding,
+          ...(args.host !== undefined ? { host: args.host } : {}),
+          ...(args.port !== undefined ? { port: args.port } : {}),
+          ...(args.spawn !== undefined ? { spawn: args.spawn } : {}),
+          ...(password !== undefined ? { password } : {}),
+          ...(args.timeout !== undefined ? { timeout: args.timeout } : {}),
+        });
+      },
+    )
+    .command(
       'list [protocol]',
       'list the cases with their RFC sections and requirement levels',
       (y: Argv) =>
@@ -98,7 +169,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       },
     )
     .option('debug', { type: 'boolean', describe: 'print stack traces of internal errors' })
-    .demandCommand(1, 'name a command: run, list, lint or report')
+    .demandCommand(1, 'name a command: run, fuzz, replay, list, lint or report')
     .strict()
     .recommendCommands()
     .epilogue(EPILOGUE)

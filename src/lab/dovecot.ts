@@ -38,6 +38,8 @@ export interface DovecotLabOptions {
   /** Dovecot's per-IP auth penalty (on by default, as in Dovecot): after failed logins from 127.0.0.1, every
    *  later login, good or bad, waits 2, 4, 8, then 15 s. Turn it off for suites that test failed logins. */
   authPenalty?: boolean;
+  /** Dovecot answers a failed login only after auth_failure_delay (2 s). Off for fuzz tests that use short answer timeouts. */
+  authFailureDelay?: boolean;
 }
 
 const HOST = '127.0.0.1';
@@ -102,7 +104,7 @@ async function stopEntry(entry: LiveEntry): Promise<void> {
   if (!keepDir()) await rm(entry.dir, { recursive: true, force: true });
 }
 
-interface ConfParams { dir: string; instance: string; imapPort: number; pop3Port: number; apop: boolean; authPenalty: boolean; }
+interface ConfParams { dir: string; instance: string; imapPort: number; pop3Port: number; apop: boolean; authPenalty: boolean; authFailureDelay: boolean; }
 
 /** Plain-text listener on the lab port; the implicit-TLS one (imaps/pop3s) off. */
 const loginService = (proto: string, port: number): string => `service ${proto}-login {
@@ -147,7 +149,7 @@ namespace inbox {
 }
 ${loginService('imap', p.imapPort)}
 ${loginService('pop3', p.pop3Port)}
-${p.authPenalty ? '' : `# No auth penalty (the documented way to switch it off); the 2 s auth_failure_delay stays.
+${p.authFailureDelay ? '' : 'auth_failure_delay = 0\n'}${p.authPenalty ? '' : `# No auth penalty (the documented way to switch it off); the 2 s auth_failure_delay stays.
 service anvil {
   unix_listener anvil-auth-penalty {
     mode = 0
@@ -227,7 +229,7 @@ export async function startDovecot(options: DovecotLabOptions = {}): Promise<Dov
   if (blocked) throw new Error(`${blocked} is not searchable by others, so Dovecot (users dovecot, ${MAIL_OWNER}) cannot reach a lab under ${tmpdir()}; set TMPDIR`);
   for (let attempt = 1; ; attempt++) {
     try {
-      const conf = { apop: options.apop === true, authPenalty: options.authPenalty !== false, imapPort: await freePort(HOST), pop3Port: await freePort(HOST) };
+      const conf = { apop: options.apop === true, authPenalty: options.authPenalty !== false, authFailureDelay: options.authFailureDelay !== false, imapPort: await freePort(HOST), pop3Port: await freePort(HOST) };
       return await startOnce(users, conf);
     } catch (e) {
       // Another process may grab a free port before the master binds it: pick others.

@@ -9,11 +9,8 @@ export const REDACTED = '***';
  * escaped wire form, as transcripts show bytes escaped.
  */
 export function redactCaseResult(result: CaseResult, secrets: readonly string[]): CaseResult {
-  const forms = [...new Set(secrets.filter((s) => s.length > 0).flatMap((s) => [s, escapeBytes(Buffer.from(s, 'utf8'), Infinity)]))]
-    // Longest first, so a secret that contains another is replaced whole.
-    .sort((a, b) => b.length - a.length);
-  if (forms.length === 0) return result;
-  const redact = (text: string): string => forms.reduce((t, form) => t.split(form).join(REDACTED), text);
+  const redact = secretRedactor(secrets);
+  if (redact === undefined) return result;
   const redactFailure = (f: Failure): Failure => ({
     ...f,
     message: redact(f.message),
@@ -26,4 +23,13 @@ export function redactCaseResult(result: CaseResult, secrets: readonly string[])
     failures: result.failures.map(redactFailure),
     transcript: result.transcript.map((line) => ({ ...line, text: redact(line.text) })),
   };
+}
+
+/** A function that replaces every secret (as text and in its escaped wire form) with ***; undefined if there are none. */
+export function secretRedactor(secrets: readonly string[]): ((text: string) => string) | undefined {
+  const forms = [...new Set(secrets.filter((s) => s.length > 0).flatMap((s) => [s, escapeBytes(Buffer.from(s, 'utf8'), Infinity)]))]
+    // Longest first, so a secret that contains another is replaced whole.
+    .sort((a, b) => b.length - a.length);
+  if (forms.length === 0) return undefined;
+  return (text) => forms.reduce((t, form) => t.split(form).join(REDACTED), text);
 }

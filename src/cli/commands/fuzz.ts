@@ -1,0 +1,210 @@
+import { randomInt } from 'node:crypto';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { runCampaign, type CampaignResult } from '../../fuzz/campaign/campaign.js';
+import { campaignRunResult } from '../../fuzz/campaign/campaign-report.js';
+import { ProgressLine } from '../../fuzz/campaign/progress-line.js';
+import { FindingStore } from '../../fuzz/findings/finding-store.js';
+import type { FuzzProperty, FuzzSettings } from '../../fuzz/fuzz-property.js';
+import { FUZZ_PROPERTIES } from '../../fuzz/properties/registry.js';
+import { checkProtocolAlive } from '../../fuzz/robustness/liveness.js';
+import type { FuzzTarget } from '../../fuzz/target/fuzz-target.js';
+import { listeningTarget } from '../../fuzz/target/fuzz-target.js';
+import { spawnTarget } from '../../fuzz/target/spawned-target.js';
+import { formatSummary } from '../../report/console-summary.js';
+import { writeJunitFile } from '../../report/junit-writer.js';
+import type { Protocol } from '../../report/result.js';
+import { TapWriter } from '../../report/tap-writer.js';
+import { SUITE_RUNNERS } from '../../script/protocols.js';
+import { parseShard } from '../../script/select-cases.js';
+import { WireLog } from '../../transport/wire-log.js';
+import { parseDuration } from '../duration.js';
+import { ToolError, UsageError } from '../errors.js';
+import { packageVersion } from '../paths.js';
+
+export interface FuzzArgs {
+  readonly protocol: Protocol;
+  readonly host?: string;
+  readonly port?: number;
+  readonly spawn?: string;
+  readonly runs?: number;
+  readonly duration?: string;
+  readonly seed?: number;
+  readonly shard?: string;
+  readonly properties: readonly string[];
+  readonly findings: string;
+  readonly junit?: string;
+  readonly tap?: string;
+  readonly connectTimeout: number;
+  readonly timeout: number;
+  readonly maxCommands: number;
+  readonly vars: ReadonlyMap<string, string>;
+  readonly seedCommand?: string;
+  readonly allowDestructive: boolean;
+  readonly tty: boolean;
+}
+
+/** Without --runs or --duration, a campaign this long: enough to mean something, short enough to try. */
+export const DEFAULT_RUNS = 100;
+
+/** `mailconform fuzz <protocol>`: a seeded, shrinking campaign; findings saved as they are confirmed. */
+export async function fuzzCommand(args: FuzzArgs): Promise<number> {
+  const plan = validate(args);
+  const err = (text: string): void => void process.stderr.write(text);
+  err(`mailconform fuzz ${args.protocol}: seed ${plan.seed}${args.shard ? `, shard ${args.shard}` : ''} (the same seed replays the same campaign: --seed ${plan.seed})\n`);
+
+  const target: FuzzTarget = args.spawn
+    ? await spawnTarget({ command: args.spawn, protocol: args.protocol, ...(args.port !== undefined ? { port: args.port } : {}) })
+    : listeningTarget({ host: args.host!, port: args.port ?? SUITE_RUNNERS[args.protocol]!.defaultPort });
+  const stopOnSignal = new AbortController();
+  const onSigint = (): void => {
+    err('\ninterrupted: finishing the current run, keeping every finding, writing reports (Ctrl-C again to quit at once)\n');
+    stopOnSignal.abort();
+    process.once('SIGINT', () => process.exit(130));
+  };
+  process.once('SIGINT', onSigint);
+  try {
+    const settings = settingsOf(args, target);
+    const alive = await checkProtocolAlive(args.protocol, { endpoint: target.endpoint, log: new WireLog(), connectTimeoutMs: args.connectTimeout, answerTimeoutMs: args.timeout });
+    if (!alive.ok) throw new ToolError(`${target.description} is not usable before fuzzing starts: ${alive.reason}`);
+
+    const { properties, unavailable } = chooseProperties(args, settings);
+    for (const { property, reason } of unavailable) err(`skipping ${property.name}: ${reason}\n`);
+    if (properties.length === 0) throw new UsageError(`no ${args.protocol} fuzz property can run with these options`);
+
+    const store = new FindingStore(args.findings);
+    const savedAs = new Map<string, string>();
+    const progress = new ProgressLine(err, args.tty);
+    const startedAt = new Date().toISOString();
+    let result: CampaignResult;
+    try {
+      result = await runCampaign({
+        properties,
+        settings,
+        target,
+        seed: plan.seed,
+        ...(plan.runs !== undefined ? { runs: plan.runs } : {}),
+        ...(plan.durationMs !== undefined ? { durationMs: plan.durationMs } : {}),
+        ...(plan.shard ? { shard: plan.shard } : {}),
+        signal: stopOnSignal.signal,
+        toolVersion: packageVersion(),
+        onProgress: (p) => progress.update(p),
+        onFinding: async (finding) => {
+          const saved = await store.save(finding);
+          savedAs.set(finding.id, saved.json);
+          progress.message(`finding [${finding.kind}] ${finding.property}: ${finding.message}\n  saved ${saved.json}${saved.caseFile ? ` and ${saved.caseFile}` : ''}`);
+        },
+      });
+    } finally {
+      progress.finish();
+    }
+
+    const run = campaignRunResult(result, properties, { toolVersion: packageVersion(), target: target.description, startedAt, unavailable, savedAs });
+    const tap = new TapWriter((chunk) => process.stdout.write(chunk));
+    const tapText: string[] = [];
+    const tapFile = new TapWriter((chunk) => tapText.push(chunk));
+    for (const w of [tap, tapFile]) {
+      w.start(run.info, run.cases.length);
+      for (const c of run.cases) w.writeCase(c);
+      w.end(run.durationMs);
+    }
+    if (args.tap) await writeText(args.tap, tapText.join(''));
+    if (args.junit) await writeJunitFile(run, args.junit);
+    err(formatSummary(run, { color: args.tty }));
+    err(`${result.runs} runs, ${result.commands} commands in ${(result.durationMs / 1000).toFixed(1)} s; ended: ${describeEnd(result)}; seed ${plan.seed}\n`);
+    const found = result.properties.reduce((n, p) => n + p.findings.length, 0);
+    if (found > 0) err(`findings: ${args.findings} (replay one with: mailconform replay <file>.json)\n`);
+    if (args.junit) err(`JUnit: ${args.junit}\n`);
+    if (args.tap) err(`TAP: ${args.tap}\n`);
+    if (found > 0) return 1;
+    if (result.end === 'target-down') return 2;
+    return result.end === 'interrupted' ? 130 : 0;
+  } finally {
+    process.off('SIGINT', onSigint);
+    await target.stop();
+  }
+}
+
+interface Plan {
+  readonly seed: number;
+  readonly runs?: number;
+  readonly durationMs?: number;
+  readonly shard?: { readonly index: number; readonly count: number };
+}
+
+function validate(args: FuzzArgs): Plan {
+  if (!args.spawn && !args.host) throw new UsageError('give --host (a server that is listening) or --spawn (a command that starts one)');
+  if (args.runs !== undefined && (!Number.isInteger(args.runs) || args.runs < 1)) throw new UsageError(`--runs must be a positive whole number (got ${args.runs})`);
+  if (!Number.isInteger(args.maxCommands) || args.maxCommands < 1 || args.maxCommands > 1000) throw new UsageError(`--max-commands must be from 1 to 1000 (got ${args.maxCommands})`);
+  if (!(args.timeout > 0)) throw new UsageError(`--timeout must be positive (got ${args.timeout})`);
+  if (args.seed !== undefined && !Number.isSafeInteger(args.seed)) throw new UsageError(`--seed must be a whole number (got ${args.seed})`);
+  const duration = args.duration === undefined ? undefined : parseDuration(args.duration);
+  if (typeof duration === 'object') throw new UsageError(duration.error);
+  const shard = args.shard === undefined ? undefined : parseShard(args.shard);
+  if (shard && 'error' in shard) throw new UsageError(shard.error);
+  return {
+    // fast-check seeds are 32-bit: a bigger --seed is folded, the same way every time.
+    seed: args.seed === undefined ? randomInt(2 ** 31) : args.seed | 0,
+    ...(args.runs === undefined && duration === undefined ? { runs: DEFAULT_RUNS } : {}),
+    ...(args.runs !== undefined ? { runs: args.runs } : {}),
+    ...(duration !== undefined ? { durationMs: duration } : {}),
+    ...(shard ? { shard } : {}),
+  };
+}
+
+function settingsOf(args: FuzzArgs, target: FuzzTarget): FuzzSettings {
+  const user = args.vars.get('user');
+  const password = args.vars.get('password');
+  const vars = new Map([...args.vars].filter(([name]) => name !== 'password' && name !== 'user'));
+  return {
+    protocol: args.protocol,
+    endpoint: target.endpoint,
+    ...(user !== undefined ? { user } : {}),
+    ...(password !== undefined ? { password } : {}),
+    vars,
+    answerTimeoutMs: args.timeout,
+    connectTimeoutMs: args.connectTimeout,
+    allowDestructive: args.allowDestructive,
+    // One namespace per shard: shards may share an account without touching each other's mailboxes.
+    namespace: `mailconform-fuzz-${args.shard ? args.shard.replace('/', 'of') : 'solo'}`,
+    maxCommands: args.maxCommands,
+    ...(args.seedCommand !== undefined ? { seedCommand: args.seedCommand } : {}),
+  };
+}
+
+function chooseProperties(args: FuzzArgs, settings: FuzzSettings): { properties: FuzzProperty<unknown>[]; unavailable: { property: FuzzProperty<unknown>; reason: string }[] } {
+  const all = FUZZ_PROPERTIES[args.protocol];
+  const wanted = args.properties.length === 0 ? all : all.filter((p) => args.properties.some((w) => p.name === w || p.name === `${args.protocol}.${w}`));
+  const unknown = args.properties.filter((w) => !all.some((p) => p.name === w || p.name === `${args.protocol}.${w}`));
+  if (unknown.length > 0) throw new UsageError(`unknown --property ${unknown.join(', ')}; ${args.protocol} has: ${all.map((p) => p.name).join(', ')}`);
+  const properties: FuzzProperty<unknown>[] = [];
+  const unavailable: { property: FuzzProperty<unknown>; reason: string }[] = [];
+  for (const property of wanted) {
+    const reason = property.unavailableReason?.(settings);
+    if (reason === undefined) properties.push(property);
+    else unavailable.push({ property, reason });
+  }
+  return { properties, unavailable };
+}
+
+function describeEnd(result: CampaignResult): string {
+  switch (result.end) {
+    case 'runs':
+      return 'run budget spent';
+    case 'duration':
+      return 'time budget spent';
+    case 'interrupted':
+      return 'interrupted';
+    case 'target-down':
+      return `the target went down (${result.targetDown ?? 'unreachable'})`;
+  }
+}
+
+async function writeText(file: string, text: string): Promise<void> {
+  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  await new Promise<void>((resolve, reject) => {
+    const stream = createWriteStream(file);
+    stream.on('error', reject);
+    stream.end(text, resolve);
+  });
+}

@@ -1,0 +1,58 @@
+import type { RequirementLevel, RfcRef } from '../../protocol/shared/rfc.js';
+import type { Protocol, TranscriptLine } from '../../report/result.js';
+import type { FindingKind } from '../fuzz-failure.js';
+import type { ProcessDeath } from '../target/fuzz-target.js';
+
+/** The settings a replay needs, as saved: everything but the password. */
+export interface SavedSettings {
+  readonly protocol: Protocol;
+  readonly host: string;
+  readonly port: number;
+  readonly user?: string;
+  readonly vars: Readonly<Record<string, string>>;
+  readonly answerTimeoutMs: number;
+  readonly connectTimeoutMs: number;
+  readonly allowDestructive: boolean;
+  readonly namespace: string;
+  readonly maxCommands: number;
+  readonly seedCommand?: string;
+}
+
+/**
+ * A confirmed, shrunk finding as saved under reports/findings/<id>.json: enough to understand it
+ * (rule, expected vs received, minimal transcript) and to replay it (seed, path, replayPath, settings).
+ */
+export interface Finding {
+  readonly format: 'mailconform-finding/1';
+  readonly id: string;
+  readonly tool: { readonly name: string; readonly version: string };
+  readonly createdAt: string;
+  readonly property: string;
+  readonly protocol: Protocol;
+  readonly kind: FindingKind;
+  readonly message: string;
+  readonly ref?: RfcRef;
+  readonly level: RequirementLevel;
+  readonly rule?: string;
+  readonly expected?: string;
+  readonly received?: string;
+  /** host:port, or the spawned command. */
+  readonly target: string;
+  /** The server's first line in the minimal run, escaped. */
+  readonly greeting?: string;
+  readonly replay: {
+    /** The fast-check seed of the batch that found it. */
+    readonly seed: number;
+    /** fast-check's counterexamplePath: with the seed, it replays the shrunk input directly. */
+    readonly path: string;
+    /** For command-sequence properties: which generated commands actually ran (fc.commands replayPath). */
+    readonly replayPath?: string;
+    readonly settings: SavedSettings;
+  };
+  /** The shrunk input as data (robustness: the exact bytes of each step; models: the commands). */
+  readonly input: unknown;
+  readonly shrinks: number;
+  readonly transcript: readonly TranscriptLine[];
+  /** Spawned targets: how the process died and what it said last. */
+  readonly process?: ProcessDeath;
+}

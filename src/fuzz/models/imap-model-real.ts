@@ -1,0 +1,77 @@
+import type { ImapClient, ImapCommandResult } from '../../protocol/imap/client.js';
+import type { ImapModelDiscrepancy } from '../../model/imap-model-rules.js';
+import { ImapMailboxModel } from '../../model/imap-mailbox.js';
+import { UidNextTracker } from '../../model/imap-uid-next.js';
+import type { WireLog } from '../../transport/wire-log.js';
+import type { FuzzStats } from '../fuzz-property.js';
+import { discrepancyFailure, refusalFailure, transportFailure, violationFailure } from './imap-model-failure.js';
+
+/**
+ * What the model knows of the COPY destination: it is never selected, so only what STATUS shows
+ * (§6.3.10): how many messages, UIDNEXT and UIDVALIDITY.
+ */
+export interface ImapCopyTargetModel {
+  messages: number;
+  readonly uidNext: UidNextTracker;
+  uidValidity: number | undefined;
+}
+
+/** The model side of a run: the selected mailbox and the COPY destination. */
+export interface ImapSessionModel {
+  readonly mailbox: ImapMailboxModel;
+  readonly copyTarget: ImapCopyTargetModel;
+}
+
+export function createSessionModel(): ImapSessionModel {
+  return { mailbox: new ImapMailboxModel(), copyTarget: { messages: 0, uidNext: new UidNextTracker(), uidValidity: undefined } };
+}
+
+/**
+ * The real side of a run: one logged-in connection with the run's mailbox selected. `send` is the
+ * only way commands reach the server, so every answer is checked for violations and every
+ * transport failure becomes a finding with the run's transcript.
+ */
+export class ImapModelReal {
+  /** The model command being run, for failure messages. */
+  current = '(setup)';
+
+  constructor(
+    readonly client: ImapClient,
+    readonly log: WireLog,
+    /** The mailbox the model describes (selected), and the COPY destination; both under the namespace. */
+    readonly mailbox: string,
+    readonly copyMailbox: string,
+    readonly stats: FuzzStats,
+  ) {}
+
+  /** Sends one command; violations and transport failures end the run as findings. */
+  async send(command: string, literals: readonly Buffer[] = []): Promise<ImapCommandResult> {
+    let result: ImapCommandResult;
+    try {
+      result = await this.client.command(command, literals);
+    } catch (err) {
+      throw transportFailure(err, this.current, this.log);
+    }
+    const malformed = violationFailure(result.violations, this.current, this.log);
+    if (malformed) throw malformed;
+    return result;
+  }
+
+  /** Like send, and the command must complete OK (it is valid on the tool's own mailbox). */
+  async sendOk(command: string, literals: readonly Buffer[] = []): Promise<ImapCommandResult> {
+    const result = await this.send(command, literals);
+    if (result.tagged.status !== 'OK') throw refusalFailure(result, this.current, this.log);
+    return result;
+  }
+
+  /** Ends the run with this discrepancy as a 'model' finding. */
+  fail(found: ImapModelDiscrepancy): never {
+    throw discrepancyFailure(found, this.current, this.log);
+  }
+
+  /** Throws the first discrepancy as a 'model' finding. */
+  check(...found: Array<ImapModelDiscrepancy | undefined>): void {
+    const first = found.find((d): d is ImapModelDiscrepancy => d !== undefined);
+    if (first) throw discrepancyFailure(first, this.current, this.log);
+  }
+}

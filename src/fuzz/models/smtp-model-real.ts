@@ -1,0 +1,126 @@
+import type { SmtpBreach } from '../../model/smtp-model-rules.js';
+import { sectionOf } from '../../protocol/shared/rule.js';
+import type { Violation } from '../../protocol/shared/violation.js';
+import { SmtpClient } from '../../protocol/smtp/client.js';
+import { encodeDataBody } from '../../protocol/smtp/dot-stuffing.js';
+import type { SmtpReply } from '../../protocol/smtp/reply-assembler.js';
+import { renderTranscript } from '../../script/transcript.js';
+import { isTransportError } from '../../transport/errors.js';
+import { WireLog } from '../../transport/wire-log.js';
+import { FuzzFailure } from '../fuzz-failure.js';
+import type { FuzzSettings, FuzzStats } from '../fuzz-property.js';
+
+const rfc5321 = sectionOf(5321);
+
+/** The addresses a run uses, from the settings' vars. */
+export interface SmtpModelAddresses {
+  readonly client: string;
+  readonly from: string;
+  readonly rcpt: string;
+  /** The recipient's domain (vars `domain`, else the part after "@" in `rcpt`). */
+  readonly domain: string;
+}
+
+export const DEFAULT_CLIENT = 'client.mailconform.test';
+export const DEFAULT_FROM = 'mailconform@client.mailconform.test';
+
+/** The addresses, or undefined without a `rcpt` var. */
+export function readAddresses(vars: ReadonlyMap<string, string>): SmtpModelAddresses | undefined {
+  const rcpt = vars.get('rcpt');
+  if (rcpt === undefined) return undefined;
+  const domain = vars.get('domain') ?? rcpt.slice(rcpt.lastIndexOf('@') + 1);
+  return { client: vars.get('client') ?? DEFAULT_CLIENT, from: vars.get('from') ?? DEFAULT_FROM, rcpt, domain };
+}
+
+/**
+ * The real side of an envelope-model run: one SMTP session through the strict reference client,
+ * on one wire log (the finding's transcript). A MUST-level reply violation, a broken model rule
+ * or a transport failure ends the run as a FuzzFailure.
+ */
+export class SmtpModelReal {
+  readonly log = new WireLog();
+  private client: SmtpClient | undefined;
+
+  constructor(
+    readonly settings: FuzzSettings,
+    readonly stats: FuzzStats,
+    readonly addresses: SmtpModelAddresses,
+  ) {}
+
+  /** Connects and reads the greeting; a session the server refuses (554, §3.1) cannot run the model. */
+  async open(): Promise<void> {
+    try {
+      this.client = await SmtpClient.connect({ ...this.settings.endpoint, log: this.log, connectTimeoutMs: this.settings.connectTimeoutMs, readTimeoutMs: this.settings.answerTimeoutMs });
+    } catch (err) {
+      throw this.transportFailure(err, 'connect');
+    }
+    const greeting = await this.read(() => this.client!.greeting(), 'the greeting');
+    if (greeting.code !== 220) throw new Error(`SMTP greeting was ${greeting.code ?? 'unreadable'}, not 220: the envelope model needs an open session`);
+  }
+
+  /** One command line, its checked reply. */
+  send(line: string): Promise<SmtpReply> {
+    return this.read(() => this.session().command(line), line.split(' ')[0] ?? line);
+  }
+
+  /**
+   * The message after a 354: dot-stuffed, ended by "." (§4.5.2). Sent through the client so its
+   * conversation follows the content; the last CRLF is the one command() adds.
+   */
+  sendContent(message: Buffer): Promise<SmtpReply> {
+    const encoded = encodeDataBody(message);
+    return this.read(() => this.session().command(encoded.subarray(0, -2).toString('latin1')), 'the end of mail data');
+  }
+
+  check(breaches: readonly SmtpBreach[]): void {
+    const first = breaches[0];
+    if (first === undefined) return;
+    const { rule, message, expected, received } = first;
+    throw new FuzzFailure({ kind: 'model', message, ref: rule.ref, level: rule.level, rule: rule.rule, expected, received, transcript: this.transcript() });
+  }
+
+  /** QUIT if the session is still open, then close; the run is over, so nothing is checked. */
+  async close(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    if (client === undefined) return;
+    try {
+      if (client.connection.isOpen) await client.quit();
+    } catch {
+      // The run's verdict is already made.
+    } finally {
+      client.close();
+    }
+  }
+
+  private session(): SmtpClient {
+    if (this.client === undefined) throw new Error('no open SMTP session');
+    return this.client;
+  }
+
+  private async read(exchange: () => Promise<{ reply: SmtpReply; violations: readonly Violation[] }>, what: string): Promise<SmtpReply> {
+    let checked;
+    try {
+      checked = await exchange();
+    } catch (err) {
+      throw this.transportFailure(err, what);
+    }
+    const v = checked.violations.find((x) => x.level === 'MUST');
+    if (v) throw new FuzzFailure({ kind: 'malformed', message: v.message, ref: v.ref, level: v.level, rule: v.rule, expected: v.expected, received: v.received, transcript: this.transcript() });
+    return checked.reply;
+  }
+
+  /** "Every command MUST generate exactly one reply" (§4.2): none in time is a hang, a close instead is a reset. */
+  private transportFailure(err: unknown, what: string): FuzzFailure {
+    if (!isTransportError(err)) throw err;
+    const base = { ref: rfc5321('4.2'), level: 'MUST' as const, transcript: this.transcript() };
+    if (err.code === 'ERR_TRANSPORT_TIMEOUT') return new FuzzFailure({ ...base, kind: 'hang', rule: 'reply.timely', message: `no reply to ${what} within the answer timeout` });
+    if (err.code === 'ERR_TRANSPORT_CLOSED' || err.code === 'ERR_TRANSPORT_RESET') return new FuzzFailure({ ...base, kind: 'reset', rule: 'reply.owed', message: `connection closed without 421 while the reply to ${what} was owed` });
+    if (err.code === 'ERR_TRANSPORT_LINE_TOO_LONG') return new FuzzFailure({ ...base, kind: 'malformed', ref: rfc5321('4.5.3.1.5'), rule: 'reply-line.length', message: err.message });
+    return new FuzzFailure({ ...base, kind: 'dead', ref: rfc5321('3.1'), rule: 'session.connect', message: `${what}: ${err.message}` });
+  }
+
+  private transcript(): ReturnType<typeof renderTranscript> {
+    return renderTranscript([{ name: '1', log: this.log }]);
+  }
+}

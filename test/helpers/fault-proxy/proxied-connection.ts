@@ -1,0 +1,200 @@
+import net from 'node:net';
+import type { ClientAction, FaultHooks, FaultProtocol, ServerAction } from './fault.js';
+import { FrameSplitter, type Frame } from './framing.js';
+import { createSession } from './create-session.js';
+import type { Session } from './session.js';
+
+/** Longest client line interpreted: past it the fault still sees the first 64 KiB, then bytes flow raw. */
+export const MAX_CLIENT_LINE_BYTES = 64 * 1024;
+/** Longest server unit (an IMAP response with its literals) buffered for rewriting. */
+export const MAX_SERVER_UNIT_BYTES = 8 * 1024 * 1024;
+
+export interface UpstreamAddress {
+  readonly host: string;
+  readonly port: number;
+}
+
+export interface ConnectionEvents {
+  /** A hook returned an action. */
+  fired(): void;
+  crash(reason: string): void;
+  closed(connection: ProxiedConnection): void;
+}
+
+/**
+ * framed: units go through the fault. raw: bytes flow unchanged (after STARTTLS, or after a unit
+ * outgrew its bound). hung: nothing flows either way. done: closed or closing.
+ */
+type Mode = 'framed' | 'raw' | 'hung' | 'done';
+
+/** A reply the proxy makes itself, due once the server has completed `after` replies. */
+interface OwnAnswer {
+  readonly after: number;
+  readonly bytes: Buffer;
+  readonly close: boolean;
+}
+
+/** Closes after what was written has gone out (FIN), then frees the socket. */
+function closeGracefully(socket: net.Socket): void {
+  if (socket.destroyed || socket.writableEnded) return;
+  socket.end(() => socket.destroy());
+}
+
+/** One client connection and its own upstream connection, with the fault's hooks between them. */
+export class ProxiedConnection {
+  private mode: Mode = 'framed';
+  private readonly upstream: net.Socket;
+  private readonly clientFrames = new FrameSplitter({ maxUnitBytes: MAX_CLIENT_LINE_BYTES, literalsInUnit: false });
+  private readonly serverFrames: FrameSplitter;
+  private readonly session: Session;
+  private readonly answers: OwnAnswer[] = [];
+  /** The proxy answered a command with close: later client bytes are ignored. */
+  private clientShut = false;
+
+  constructor(
+    private readonly client: net.Socket,
+    upstream: UpstreamAddress,
+    protocol: FaultProtocol,
+    private readonly hooks: FaultHooks,
+    private readonly events: ConnectionEvents,
+  ) {
+    this.serverFrames = new FrameSplitter({ maxUnitBytes: MAX_SERVER_UNIT_BYTES, literalsInUnit: protocol === 'imap' });
+    this.session = createSession(protocol, this.clientFrames);
+    this.upstream = net.connect({ host: upstream.host, port: upstream.port, allowHalfOpen: true });
+    this.wire();
+  }
+
+  /** Closes both sides now; `reset` sends the client an RST, as a crashing process would. */
+  destroy(reset: boolean): void {
+    this.mode = 'done';
+    if (reset && !this.client.destroyed) this.client.resetAndDestroy();
+    else this.client.destroy();
+    this.upstream.destroy();
+  }
+
+  private wire(): void {
+    const { client, upstream } = this;
+    client.on('data', (chunk: Buffer) => this.fromClient(chunk));
+    upstream.on('data', (chunk: Buffer) => this.fromServer(chunk));
+    client.on('end', () => {
+      // A hung server never reads the goodbye; otherwise the server sees the client's FIN.
+      if (this.mode === 'hung') return this.destroy(false);
+      if (this.mode !== 'done') this.toServer(this.clientFrames.drain());
+      upstream.end();
+    });
+    upstream.on('end', () => {
+      if (this.mode === 'hung') return; // a hung server keeps the client waiting, whatever the real one does
+      if (this.mode !== 'done') this.toClient(this.serverFrames.drain());
+      closeGracefully(client);
+    });
+    upstream.on('close', () => {
+      if (this.mode !== 'hung') closeGracefully(client);
+    });
+    client.on('close', () => {
+      this.mode = 'done';
+      upstream.destroy();
+      this.events.closed(this);
+    });
+    // Errors end in 'close', which closes the other side.
+    client.on('error', () => undefined);
+    upstream.on('error', () => undefined);
+  }
+
+  private fromClient(chunk: Buffer): void {
+    if (this.clientShut || this.mode === 'hung' || this.mode === 'done') return;
+    if (this.mode === 'raw') return this.toServer(chunk);
+    this.clientFrames.feed(chunk);
+    // next() consumes bytes each time, so the loop ends with the buffer.
+    for (let frame = this.clientFrames.next(); frame && this.mode === 'framed' && !this.clientShut; frame = this.clientFrames.next()) this.onClientFrame(frame);
+  }
+
+  private fromServer(chunk: Buffer): void {
+    if (this.mode === 'hung' || this.mode === 'done') return;
+    if (this.mode === 'raw') return this.toClient(chunk);
+    this.serverFrames.feed(chunk);
+    for (let frame = this.serverFrames.next(); frame && this.mode === 'framed'; frame = this.serverFrames.next()) this.onServerFrame(frame);
+  }
+
+  private onClientFrame(frame: Frame): void {
+    const unit = this.session.classifyClient(frame);
+    const action = this.hooks.client?.(unit, this.session);
+    if (action) this.events.fired();
+    if (!action) {
+      this.toServer(unit.bytes);
+      this.session.sent(unit);
+    } else if (action.do === 'replace') {
+      // Empty bytes drop the command, and the server owes it no reply.
+      if (action.bytes.length > 0) {
+        this.toServer(action.bytes);
+        this.session.sent(unit);
+      }
+    } else if (action.do === 'answer') {
+      this.answer(action);
+    } else {
+      this.act(action);
+    }
+    if (frame.partial) this.goRaw();
+  }
+
+  private onServerFrame(frame: Frame): void {
+    const unit = this.session.classifyServer(frame);
+    const action = this.hooks.server?.(unit, this.session);
+    if (action) this.events.fired();
+    if (!action) this.toClient(unit.bytes);
+    else if (action.do === 'replace') this.toClient(action.bytes);
+    else this.act(action);
+    if (this.mode !== 'framed') return;
+    this.session.received(unit);
+    this.deliverAnswers();
+    if (this.session.opaque || frame.partial) this.goRaw();
+  }
+
+  private act(action: Exclude<ServerAction, { do: 'replace' }>): void {
+    if (action.do === 'hang') this.mode = 'hung';
+    else if (action.do === 'reset') this.destroy(true);
+    else this.events.crash(action.reason);
+  }
+
+  /** SMTP and POP3 reply in order: the proxy's own answer waits for the replies owed before it. */
+  private answer(action: Extract<ClientAction, { do: 'answer' }>): void {
+    const after = this.session.ordered ? this.session.repliesOwed : 0;
+    this.answers.push({ after, bytes: action.bytes, close: action.close });
+    if (action.close) this.clientShut = true;
+    this.deliverAnswers();
+  }
+
+  private deliverAnswers(): void {
+    const done = this.session.ordered ? this.session.repliesDone : 0;
+    for (let next = this.answers[0]; next && next.after <= done && this.mode === 'framed'; next = this.answers[0]) {
+      this.answers.shift();
+      this.toClient(next.bytes);
+      if (!next.close) continue;
+      // The server never sees the command: its connection just drops, as a client's that vanished.
+      this.mode = 'done';
+      this.upstream.destroy();
+      closeGracefully(this.client);
+    }
+  }
+
+  private goRaw(): void {
+    if (this.mode !== 'framed') return;
+    this.mode = 'raw';
+    this.toServer(this.clientFrames.drain());
+    this.toClient(this.serverFrames.drain());
+  }
+
+  private toServer(bytes: Buffer): void {
+    if (bytes.length > 0 && !this.upstream.destroyed) this.relay(bytes, this.upstream, this.client);
+  }
+
+  private toClient(bytes: Buffer): void {
+    if (bytes.length > 0 && !this.client.destroyed) this.relay(bytes, this.client, this.upstream);
+  }
+
+  /** Backpressure: while `to` cannot keep up, stop reading `from`, so no buffer grows without bound. */
+  private relay(bytes: Buffer, to: net.Socket, from: net.Socket): void {
+    if (to.write(bytes) || from.isPaused()) return;
+    from.pause();
+    to.once('drain', () => from.resume());
+  }
+}

@@ -1,0 +1,148 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, test } from 'node:test';
+import { runCampaign, type CampaignResult } from '../../src/fuzz/campaign/campaign.js';
+import type { Finding } from '../../src/fuzz/findings/finding.js';
+import type { FuzzProperty, FuzzSettings } from '../../src/fuzz/fuzz-property.js';
+import { FUZZ_PROPERTIES } from '../../src/fuzz/properties/registry.js';
+import { listeningTarget, type FuzzTarget } from '../../src/fuzz/target/fuzz-target.js';
+import { spawnTarget } from '../../src/fuzz/target/spawned-target.js';
+import { startDovecot, type DovecotLab } from '../../src/lab/dovecot.js';
+import { postfixUnavailableReason, startPostfix, type PostfixLab } from '../../src/lab/postfix.js';
+import type { Protocol } from '../../src/report/result.js';
+import { findFault } from '../helpers/fault-proxy/faults.js';
+import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy/proxy.js';
+
+// Robustness campaigns against real Dovecot and Postfix must find nothing; in front of the fault
+// proxy, the same campaigns must find the injected bug and shrink it to a step or two.
+
+const PROXY_MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../helpers/fault-proxy/main.js');
+const PASSWORD = 'fuzz-Pw-9';
+let dovecot: DovecotLab;
+let postfix: PostfixLab | undefined;
+const noPostfix = postfixUnavailableReason();
+
+before(async () => {
+  dovecot = await startDovecot({ users: [{ name: 'alice', password: PASSWORD }], authPenalty: false, authFailureDelay: false });
+  if (!noPostfix) postfix = await startPostfix();
+});
+
+after(async () => {
+  await dovecot?.stop();
+  await postfix?.stop();
+});
+
+function settingsFor(protocol: Protocol, port: number): FuzzSettings {
+  const account = protocol === 'smtp' ? {} : { user: 'alice', password: PASSWORD };
+  return {
+    protocol,
+    endpoint: { host: '127.0.0.1', port },
+    ...account,
+    vars: new Map(protocol === 'smtp' && postfix ? [['rcpt', postfix.mailboxes[0]!.address]] : []),
+    answerTimeoutMs: 3000,
+    connectTimeoutMs: 3000,
+    allowDestructive: false,
+    namespace: 'mailconform-fuzz-t',
+    maxCommands: 8,
+  };
+}
+
+function robustness(protocol: Protocol): FuzzProperty<unknown> {
+  return FUZZ_PROPERTIES[protocol].find((p) => p.name === `${protocol}.robustness`)!;
+}
+
+/** A clean server gets a generous answer timeout (a loaded CI machine is slow); a faulty one a short one, as every shrink step that hangs waits for it. */
+async function campaign(protocol: Protocol, target: FuzzTarget, seed: number, runs: number, answerTimeoutMs = 5000): Promise<{ result: CampaignResult; findings: Finding[] }> {
+  const findings: Finding[] = [];
+  const result = await runCampaign({
+    properties: [robustness(protocol)],
+    settings: { ...settingsFor(protocol, target.endpoint.port), endpoint: target.endpoint, answerTimeoutMs },
+    target,
+    seed,
+    runs,
+    durationMs: 60_000,
+    shrinkTimeMs: 30_000,
+    toolVersion: 'test',
+    onFinding: (f) => {
+      findings.push(f);
+      return Promise.resolve();
+    },
+  });
+  return { result, findings };
+}
+
+/**
+ * True deviations the robustness campaigns find in the Debian servers, each checked against the RFC.
+ * A finding outside this list fails the test; so does the list naming a rule never seen (below).
+ */
+const KNOWN_DEVIATIONS: Readonly<Record<Protocol, Readonly<Record<string, string>>>> = {
+  // RFC 5321 §4.5.3.1.5 (SHOULD, per §4.5.3.1): Postfix echoes an over-long MAIL parameter in its 555 reply, making the line longer than 512 octets.
+  smtp: { 'Reply-line.length': 'SHOULD' },
+  // RFC 2449 §9 (text = *schar / resp-code *CHAR): Dovecot echoes the client's control and 8-bit bytes in "-ERR Unknown command: …".
+  pop3: { 'text.control': 'MUST', 'text.non-ascii': 'MUST' },
+  // RFC 3501 §9 (TEXT-CHAR excludes 8-bit): Dovecot puts a mailbox name decoded from modified UTF-7 into the text of its NO, as raw UTF-8.
+  // and RFC 3501 §3.4 ("MUST NOT unilaterally close the connection without sending an untagged BYE"): on a
+  // command line over its limit, Dovecot answers "* BAD Error in IMAP command received by server." and closes.
+  // (Seen only when the close is orderly; when our unread bytes make it a reset, the close is not judged.)
+  imap: { 'TEXT-CHAR': 'MUST', 'close.bye': 'MUST' },
+};
+
+function unexpected(protocol: Protocol, findings: readonly Finding[]): Finding[] {
+  return findings.filter((f) => !((f.kind === 'malformed' || f.kind === 'reset') && f.rule !== undefined && KNOWN_DEVIATIONS[protocol][f.rule] === f.level));
+}
+
+function describeFindings(findings: readonly Finding[]): string {
+  return findings.map((f) => `${f.kind} ${f.rule ?? ''} ${f.level}: ${f.message}\n${f.transcript.map((l) => `  ${l.session} ${l.dir}: ${l.text}`).join('\n')}`).join('\n');
+}
+
+for (const protocol of ['imap', 'pop3'] as const) {
+  test(`${protocol} robustness against real Dovecot: no findings`, async () => {
+    const port = protocol === 'imap' ? dovecot.imapPort : dovecot.pop3Port;
+    const { result, findings } = await campaign(protocol, listeningTarget({ host: '127.0.0.1', port }), 1, 60);
+    assert.deepEqual(unexpected(protocol, findings), [], describeFindings(unexpected(protocol, findings)));
+    assert.equal(result.runs, 60);
+    assert.ok(result.commands > 60, `steps were sent (${result.commands})`);
+  });
+}
+
+test('smtp robustness against real Postfix: no findings', { skip: noPostfix }, async () => {
+  const { result, findings } = await campaign('smtp', listeningTarget({ host: '127.0.0.1', port: postfix!.port }), 1, 60);
+  assert.deepEqual(unexpected('smtp', findings), [], describeFindings(unexpected('smtp', findings)));
+  assert.equal(result.runs, 60);
+});
+
+async function withProxy<T>(fault: string, upstreamPort: number, body: (proxy: FaultProxy) => Promise<T>): Promise<T> {
+  const proxy = await startFaultProxy({ upstream: { host: '127.0.0.1', port: upstreamPort }, fault: findFault(fault) });
+  try {
+    return await body(proxy);
+  } finally {
+    await proxy.stop();
+  }
+}
+
+test('a command the server never answers is found as a hang and shrunk to that command', async () => {
+  await withProxy('imap.hang-on-check', dovecot.imapPort, async (proxy) => {
+    const { findings } = await campaign('imap', listeningTarget({ host: proxy.host, port: proxy.port }), 5, 200, 800);
+    const hang = findings.find((f) => f.kind === 'hang');
+    assert.ok(hang, `expected a hang, got: ${describeFindings(findings)}`);
+    const steps = (hang.input as { steps: { label: string }[] }).steps;
+    assert.ok(steps.length <= 2, `shrunk to ${steps.length} steps: ${steps.map((s) => s.label).join(' | ')}`);
+    assert.match(Buffer.from((hang.input as { steps: { base64: string }[] }).steps.at(-1)!.base64, 'base64').toString('latin1'), /check/i);
+  });
+});
+
+test('a server process that dies on a long line is a crash finding with its exit code and stderr; the target is restarted to shrink it', { skip: noPostfix }, async () => {
+  const target = await spawnTarget({ command: `${process.execPath} ${PROXY_MAIN} --listen-port {port} --upstream 127.0.0.1:${postfix!.port} --fault smtp.crash-on-long-line`, protocol: 'smtp' });
+  try {
+    const { findings } = await campaign('smtp', target, 11, 300, 2000);
+    const crash = findings.find((f) => f.kind === 'crash');
+    assert.ok(crash, `expected a crash, got: ${describeFindings(findings)}`);
+    assert.equal(crash.process?.code, 70);
+    assert.match(crash.process?.stderrTail.join('\n') ?? '', /crash/);
+    const steps = (crash.input as { steps: unknown[] }).steps;
+    assert.equal(steps.length, 1, 'one over-long line is enough');
+  } finally {
+    await target.stop();
+  }
+});
