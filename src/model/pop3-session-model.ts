@@ -1,4 +1,4 @@
-import { selectTopLines } from '../protocol/pop3/check-top.js';
+import { firstDifference, selectTopLines } from '../protocol/pop3/check-top.js';
 import { escapeBytes } from '../protocol/shared/bytes.js';
 import { breach, POP3_MODEL_RULES as R, type Pop3Breach } from './pop3-model-rules.js';
 
@@ -174,15 +174,4 @@ function checkSeedBody(what: string, lines: readonly Buffer[], seedBody: readonl
 function lineBreach(rule: Pop3Breach['rule'], message: string, expected: readonly Buffer[], received: readonly Buffer[], at: number): Pop3Breach {
   const show = (line: Buffer | undefined): string => (line === undefined ? '(no such line)' : escapeBytes(line, 64));
   return breach(rule, message, show(expected[at]), show(received[at]));
-}
-
-/** Index of the first line that differs (or exists in one only), or undefined when equal. */
-export function firstDifference(actual: readonly Buffer[], expected: readonly Buffer[]): number | undefined {
-  const n = Math.max(actual.length, expected.length);
-  for (let i = 0; i < n; i++) {
-    const a = actual[i];
-    const e = expected[i];
-    if (a === undefined || e === undefined || !a.equals(e)) return i;
-  }
-  return undefined;
 }

@@ -1,5 +1,5 @@
 import type { FramedLine } from '../transport/framed-line.js';
-import type { Violation } from '../protocol/shared/violation.js';
+import type { CheckedUnit, UnitStep } from '../protocol/shared/complete-unit.js';
 import type { Protocol } from '../report/result.js';
 import type { Bindings } from './text-pattern.js';
 
@@ -42,19 +42,16 @@ export interface LineMatcher<P> {
   match(line: P, bindings: Bindings): MatchOutcome;
 }
 
-export interface ParsedLine<P> {
-  readonly framed: FramedLine;
-  readonly parsed: P;
-  readonly violations: readonly Violation[];
-}
+/** One parsed, checked server unit. */
+export type ParsedLine<P> = CheckedUnit<P>;
+
+/** A parsed unit, or what the tracker needs before the unit is complete (IMAP literals). */
+export type TrackerStep<P> = UnitStep<P>;
 
 /**
  * Follows one connection the way the protocol's reference client would: it sees every byte sent and
  * every line received, parses and checks each line, and knows whether a reply is still owed.
  */
-/** A parsed unit, or what the tracker needs before the unit is complete (IMAP literals). */
-export type TrackerStep<P> = ParsedLine<P> | { readonly more: 'line' } | { readonly more: 'bytes'; readonly count: number };
-
 export interface SessionTracker<P> {
   onSend(bytes: Buffer): void;
   onLine(line: FramedLine): TrackerStep<P>;

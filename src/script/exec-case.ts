@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { escapeBytes } from '../protocol/shared/bytes.js';
+import { completeUnit } from '../protocol/shared/complete-unit.js';
 import { formatRef } from '../protocol/shared/rfc.js';
 import type { Violation } from '../protocol/shared/violation.js';
 import type { CaseResult, Failure } from '../report/result.js';
@@ -9,7 +10,7 @@ import { Connection } from '../transport/connection.js';
 import { isTransportError } from '../transport/errors.js';
 import type { FramedLine } from '../transport/framed-line.js';
 import { WireLog } from '../transport/wire-log.js';
-import type { ParsedLine, ProtocolAdapter, SessionTracker, TrackerStep } from './adapter.js';
+import type { ParsedLine, ProtocolAdapter, SessionTracker } from './adapter.js';
 import { caseIdentity, type ExpectStep, type Loc, type ScriptCase, type SendStep, type Step } from './script-case.js';
 import { decodeEscapes, renderTemplate } from './template.js';
 import { redactCaseResult } from './redact.js';
@@ -312,10 +313,7 @@ class CaseRun<P> {
    * those bytes, so they are read before the unit is matched.
    */
   private async parse(session: LiveSession<P>, framed: FramedLine, loc: Loc | undefined): Promise<ParsedLine<P>> {
-    let step: TrackerStep<P> = session.tracker.onLine(framed);
-    while ('more' in step) {
-      step = step.more === 'bytes' ? session.tracker.onBytes!(await session.conn.readBytes(step.count)) : session.tracker.onLine(await session.conn.readLine());
-    }
+    const step = await completeUnit(session.tracker.onLine(framed), session.tracker, session.conn);
     for (const violation of step.violations) this.failViolation(violation, step.framed.bytes, loc);
     // What the protocol learned (e.g. the APOP timestamp of a POP3 greeting) becomes ${variables}.
     for (const [name, value] of session.tracker.facts?.() ?? []) this.bindings.set(name, value);

@@ -14,7 +14,7 @@ import type { Connection } from '../../src/transport/connection.js';
 import type { FaultProtocol } from '../helpers/fault-proxy/fault.js';
 import { findFault } from '../helpers/fault-proxy/faults.js';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy/proxy.js';
-import { dialRaw, probePort, type RawWire } from '../helpers/fault-proxy/raw-wire.js';
+import { dialRaw, probePort, type RawWire } from '../helpers/raw-wire.js';
 
 // Each fault in front of the real server it breaks: it fires, and the client sees what it says.
 // In CI the installer must have provided the servers, so a missing one is a failure there, not a skip.

@@ -1,79 +1,33 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { once } from 'node:events';
 import { existsSync } from 'node:fs';
-import net from 'node:net';
 import { dovecotUnavailableReason, startDovecot, type DovecotLab, type DovecotLabOptions } from '../../src/lab/dovecot.js';
 import { pidAlive, runCommand } from '../../src/lab/process-util.js';
+import { dialRaw, probePort } from '../helpers/raw-wire.js';
 
 // In CI the installer must have provided Dovecot, so a missing one is a failure there, not a skip.
 const unavailable = /^(1|true)$/i.test(process.env['CI'] ?? '') ? undefined : dovecotUnavailableReason();
-const WAIT_MS = 5000;
 const MULTILINE_END = /\r\n\.\r\n/;
 
 interface Wire { read(until: RegExp): Promise<string>; send(line: string, until?: RegExp): Promise<string>; close(): void; }
 
-/** A raw socket: `read` returns the text up to the first match of `until` (bounded by WAIT_MS). */
+/** A raw socket: `read` returns the text up to the first match of `until`; `send` writes a line and reads its answer. */
 async function dial(port: number): Promise<Wire> {
-  const socket = net.connect({ host: '127.0.0.1', port });
-  await once(socket, 'connect', { signal: AbortSignal.timeout(WAIT_MS) });
-  let text = '';
-  let closed = false;
-  let wake = (): void => undefined;
-  socket.on('data', (b: Buffer) => {
-    text += b.toString('latin1');
-    wake();
-  });
-  socket.on('close', () => {
-    closed = true;
-    wake();
-  });
-  socket.on('error', () => undefined); // surfaces as 'close'
-  const read = async (until: RegExp): Promise<string> => {
-    const deadline = Date.now() + WAIT_MS;
-    for (;;) {
-      const m = until.exec(text);
-      if (m) {
-        const out = text.slice(0, m.index + m[0].length);
-        text = text.slice(out.length);
-        return out;
-      }
-      const left = deadline - Date.now();
-      if (closed || left <= 0) throw new Error(`${closed ? 'closed' : 'timed out'} waiting for ${String(until)}; got ${JSON.stringify(text)}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
-  };
+  const wire = await dialRaw(port);
   return {
-    read,
+    read: (until) => wire.read(until),
     send: (line, until) => {
-      socket.write(`${line}\r\n`);
+      wire.write(`${line}\r\n`);
       const tag = /^([a-z]) /.exec(line)?.[1];
       // By default IMAP: up to the tagged reply; POP3: one line.
-      return read(until ?? (tag ? new RegExp(`^${tag} [A-Z]+ .*\r\n`, 'm') : /\r\n/));
+      return wire.read(until ?? (tag ? new RegExp(`^${tag} [A-Z]+ .*\r\n`, 'm') : /\r\n/));
     },
-    close: () => socket.destroy(),
+    close: () => wire.close(),
   };
 }
 
-/** Resolves with the connect error code, or 'connected' if the port still accepts. */
-async function probe(port: number): Promise<string> {
-  const s = net.connect({ host: '127.0.0.1', port });
-  try {
-    await once(s, 'connect', { signal: AbortSignal.timeout(WAIT_MS) });
-    return 'connected';
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-  } finally {
-    s.destroy();
-  }
-}
+const probe = probePort;
 
 async function withLab(options: DovecotLabOptions, fn: (lab: DovecotLab) => Promise<void>): Promise<DovecotLab> {
   const lab = await startDovecot(options);

@@ -100,14 +100,14 @@ export async function fuzzCommand(args: FuzzArgs): Promise<number> {
     }
 
     const run = campaignRunResult(result, properties, { toolVersion: packageVersion(), target: target.description, startedAt, unavailable, savedAs });
-    const tap = new TapWriter((chunk) => process.stdout.write(chunk));
     const tapText: string[] = [];
-    const tapFile = new TapWriter((chunk) => tapText.push(chunk));
-    for (const w of [tap, tapFile]) {
-      w.start(run.info, run.cases.length);
-      for (const c of run.cases) w.writeCase(c);
-      w.end(run.durationMs);
-    }
+    const tap = new TapWriter((chunk) => {
+      process.stdout.write(chunk);
+      tapText.push(chunk);
+    });
+    tap.start(run.info, run.cases.length);
+    for (const c of run.cases) tap.writeCase(c);
+    tap.end(run.durationMs);
     if (args.tap) await writeText(args.tap, tapText.join(''));
     if (args.junit) await writeJunitFile(run, args.junit);
     err(formatSummary(run, { color: args.tty }));

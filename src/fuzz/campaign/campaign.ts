@@ -1,5 +1,4 @@
 import fc from 'fast-check';
-import type { FindingKind } from '../fuzz-failure.js';
 import { isFuzzFailure, FuzzFailure } from '../fuzz-failure.js';
 import type { FuzzProperty, FuzzSettings, FuzzStats } from '../fuzz-property.js';
 import { TargetUnavailableError } from '../robustness/liveness.js';
@@ -184,9 +183,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
 function crashFailure(err: unknown, death: ProcessDeath): FuzzFailure {
   const how = death.signal !== null ? `killed by ${death.signal}` : `exited with code ${death.code}`;
   const seen = isFuzzFailure(err) ? err.evidence : undefined;
-  const kind: FindingKind = 'crash';
   const failure = new FuzzFailure({
-    kind,
+    kind: 'crash',
     message: `the server process ${how}${death.stderrTail.length > 0 ? `: ${death.stderrTail.at(-1)}` : ''}`,
     level: 'MUST',
     expected: 'the server process keeps running',

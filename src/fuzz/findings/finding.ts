@@ -1,6 +1,5 @@
-import type { RequirementLevel, RfcRef } from '../../protocol/shared/rfc.js';
-import type { Protocol, TranscriptLine } from '../../report/result.js';
-import type { FindingKind } from '../fuzz-failure.js';
+import type { Protocol } from '../../report/result.js';
+import type { FuzzEvidence } from '../fuzz-failure.js';
 import type { ProcessDeath } from '../target/fuzz-target.js';
 
 /** The settings a replay needs, as saved: everything but the password. */
@@ -19,23 +18,16 @@ export interface SavedSettings {
 }
 
 /**
- * A confirmed, shrunk finding as saved under reports/findings/<id>.json: enough to understand it
- * (rule, expected vs received, minimal transcript) and to replay it (seed, path, replayPath, settings).
+ * A confirmed, shrunk finding as saved under reports/findings/<id>.json: its evidence (rule,
+ * expected vs received, minimal transcript) and what replays it (seed, path, replayPath, settings).
  */
-export interface Finding {
+export interface Finding extends FuzzEvidence {
   readonly format: 'mailconform-finding/1';
   readonly id: string;
   readonly tool: { readonly name: string; readonly version: string };
   readonly createdAt: string;
   readonly property: string;
   readonly protocol: Protocol;
-  readonly kind: FindingKind;
-  readonly message: string;
-  readonly ref?: RfcRef;
-  readonly level: RequirementLevel;
-  readonly rule?: string;
-  readonly expected?: string;
-  readonly received?: string;
   /** host:port, or the spawned command. */
   readonly target: string;
   /** The server's first line in the minimal run, escaped. */
@@ -52,7 +44,6 @@ export interface Finding {
   /** The shrunk input as data (robustness: the exact bytes of each step; models: the commands). */
   readonly input: unknown;
   readonly shrinks: number;
-  readonly transcript: readonly TranscriptLine[];
   /** Spawned targets: how the process died and what it said last. */
   readonly process?: ProcessDeath;
 }

@@ -4,7 +4,8 @@ import { ImapMailboxModel } from '../../model/imap-mailbox.js';
 import { UidNextTracker } from '../../model/imap-uid-next.js';
 import type { WireLog } from '../../transport/wire-log.js';
 import type { FuzzStats } from '../fuzz-property.js';
-import { discrepancyFailure, refusalFailure, transportFailure, violationFailure } from './imap-model-failure.js';
+import { imapTransportFailure, imapViolationFailure, refusalFailure } from './imap-model-failure.js';
+import { modelFailure } from './run-failure.js';
 
 /**
  * What the model knows of the COPY destination: it is never selected, so only what STATUS shows
@@ -50,9 +51,9 @@ export class ImapModelReal {
     try {
       result = await this.client.command(command, literals);
     } catch (err) {
-      throw transportFailure(err, this.current, this.log);
+      throw imapTransportFailure(err, this.current, this.log);
     }
-    const malformed = violationFailure(result.violations, this.current, this.log);
+    const malformed = imapViolationFailure(result.violations, this.current, this.log);
     if (malformed) throw malformed;
     return result;
   }
@@ -66,12 +67,12 @@ export class ImapModelReal {
 
   /** Ends the run with this discrepancy as a 'model' finding. */
   fail(found: ImapModelDiscrepancy): never {
-    throw discrepancyFailure(found, this.current, this.log);
+    throw modelFailure(found, this.log, this.current);
   }
 
   /** Throws the first discrepancy as a 'model' finding. */
   check(...found: Array<ImapModelDiscrepancy | undefined>): void {
     const first = found.find((d): d is ImapModelDiscrepancy => d !== undefined);
-    if (first) throw discrepancyFailure(first, this.current, this.log);
+    if (first) throw modelFailure(first, this.log, this.current);
   }
 }

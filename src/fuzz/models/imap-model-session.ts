@@ -2,7 +2,7 @@ import { ImapClient, quoteImap } from '../../protocol/imap/client.js';
 import { ImapState } from '../../protocol/imap/session-state.js';
 import { WireLog } from '../../transport/wire-log.js';
 import type { FuzzSettings, FuzzStats } from '../fuzz-property.js';
-import { transportFailure } from './imap-model-failure.js';
+import { imapTransportFailure } from './imap-model-failure.js';
 import { ImapModelReal } from './imap-model-real.js';
 
 /** Runs of one process get mailboxes of their own: a name is never re-created right after its DELETE. */
@@ -28,7 +28,7 @@ export async function openModelSession(settings: FuzzSettings, stats: FuzzStats)
     try {
       await client.greeting();
     } catch (err) {
-      throw transportFailure(err, 'the greeting', log);
+      throw imapTransportFailure(err, 'the greeting', log);
     }
     real.current = 'LOGIN';
     const login = await real.send(`LOGIN ${quoteImap(settings.user ?? '')} ${quoteImap(settings.password ?? '')}`);

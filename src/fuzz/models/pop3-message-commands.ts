@@ -21,7 +21,10 @@ abstract class MessageCommand implements Pop3ModelCommand {
   constructor(readonly ref: Pop3MessageRef) {}
 
   protected abstract readonly verb: Pop3MessageVerb;
-  protected abstract line(msg: number): string;
+  /** The command line; most are "VERB n". */
+  protected line(msg: number): string {
+    return `${this.verb} ${msg}`;
+  }
   protected abstract onPositive(session: Pop3SessionModel, msg: number, response: Pop3Response, real: Pop3ModelReal): void;
 
   check(model: Readonly<Pop3MaildropModel>): boolean {
@@ -46,9 +49,6 @@ abstract class MessageCommand implements Pop3ModelCommand {
 /** LIST n: "+OK n size", the scan listing the session opened with (§5). */
 export class ListOneCommand extends MessageCommand {
   protected readonly verb = 'LIST';
-  protected line(msg: number): string {
-    return `LIST ${msg}`;
-  }
   protected onPositive(session: Pop3SessionModel, msg: number, response: Pop3Response, real: Pop3ModelReal): void {
     real.check(session.checkScanListings(inspectResponse(response, response.raw.bytes).scans ?? [], false, msg));
   }
@@ -57,9 +57,6 @@ export class ListOneCommand extends MessageCommand {
 /** UIDL n: "+OK n unique-id", the one the session opened with (§7). */
 export class UidlOneCommand extends MessageCommand {
   protected readonly verb = 'UIDL';
-  protected line(msg: number): string {
-    return `UIDL ${msg}`;
-  }
   protected onPositive(session: Pop3SessionModel, msg: number, response: Pop3Response, real: Pop3ModelReal): void {
     real.check(session.checkUidListings(inspectResponse(response, response.raw.bytes).uids ?? [], false, msg));
   }
@@ -68,9 +65,6 @@ export class UidlOneCommand extends MessageCommand {
 /** RETR n: the message, of LIST's size, as seeded, the same each time (§5, §11). */
 export class RetrCommand extends MessageCommand {
   protected readonly verb = 'RETR';
-  protected line(msg: number): string {
-    return `RETR ${msg}`;
-  }
   protected onPositive(session: Pop3SessionModel, msg: number, response: Pop3Response, real: Pop3ModelReal): void {
     real.check(session.checkRetr(msg, response.lines, response.octets));
   }
@@ -85,7 +79,7 @@ export class TopCommand extends MessageCommand {
   ) {
     super(ref);
   }
-  protected line(msg: number): string {
+  protected override line(msg: number): string {
     return `TOP ${msg} ${this.bodyLines}`;
   }
   protected onPositive(session: Pop3SessionModel, msg: number, response: Pop3Response, real: Pop3ModelReal): void {
@@ -106,9 +100,6 @@ export class DeleCommand extends MessageCommand {
     // Guard at the point of harm too: check() is fast-check's to call, this is ours.
     if (!model.mayDelete(this.ref)) throw new Error(`refusing DELE of the user's own mail (${formatRef(this.ref)}) without allowDestructive`);
     return super.run(model, real);
-  }
-  protected line(msg: number): string {
-    return `DELE ${msg}`;
   }
   protected onPositive(session: Pop3SessionModel, msg: number): void {
     session.markDeleted(msg);

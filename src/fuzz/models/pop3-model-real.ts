@@ -6,7 +6,8 @@ import type { Pop3MaildropModel, Pop3OpeningEntry, Pop3SessionOpening } from '..
 import { SEED_HEADER } from '../../script/setup/pop3-setup.js';
 import { WireLog } from '../../transport/wire-log.js';
 import type { FuzzSettings, FuzzStats } from '../fuzz-property.js';
-import { breachFailure, transportFailure, violationFailure } from './pop3-failure.js';
+import { pop3TransportFailure, pop3ViolationFailure } from './pop3-failure.js';
+import { modelFailure } from './run-failure.js';
 
 /** A reconnect may find the maildrop still locked by the session just ended (RFC 2449 §8.1.2 [IN-USE]): retry this long. */
 const RELOGIN_WINDOW_MS = 3000;
@@ -39,9 +40,9 @@ export class Pop3ModelReal {
     try {
       checked = await client.command(line);
     } catch (err) {
-      throw transportFailure(err, line, this.log);
+      throw pop3TransportFailure(err, line, this.log);
     }
-    const malformed = violationFailure(checked.violations, this.log);
+    const malformed = pop3ViolationFailure(checked.violations, this.log);
     if (malformed) throw malformed;
     return checked.response;
   }
@@ -49,7 +50,7 @@ export class Pop3ModelReal {
   /** Throws the first breach as a 'model' finding. */
   check(breaches: ReadonlyArray<Pop3Breach | undefined>): void {
     const first = breaches.find((b) => b !== undefined);
-    if (first) throw breachFailure(first, this.log);
+    if (first) throw modelFailure(first, this.log);
   }
 
   /** Logs in, reads the opening listings, finds the seeded messages, and starts the model's session. */
@@ -113,9 +114,9 @@ export class Pop3ModelReal {
       try {
         this.client = await Pop3Client.connect({ ...endpoint, log: this.log, connectTimeoutMs: this.settings.connectTimeoutMs, readTimeoutMs: this.settings.answerTimeoutMs });
       } catch (err) {
-        throw transportFailure(err, 'connect', this.log);
+        throw pop3TransportFailure(err, 'connect', this.log);
       }
-      const greeting = await this.client.greeting().catch((err: unknown) => Promise.reject(transportFailure(err, 'the greeting', this.log)));
+      const greeting = await this.client.greeting().catch((err: unknown) => Promise.reject(pop3TransportFailure(err, 'the greeting', this.log)));
       if (greeting.response.status !== '+OK') throw new Error(`POP3 greeting was not +OK: ${greeting.response.text}`);
       const userReply = await this.send(`USER ${user}`);
       const passReply = userReply.status === '+OK' ? await this.send(`PASS ${password}`) : userReply;

@@ -4,13 +4,21 @@ import type { Violation } from '../../protocol/shared/violation.js';
 import { SmtpClient } from '../../protocol/smtp/client.js';
 import { encodeDataBody } from '../../protocol/smtp/dot-stuffing.js';
 import type { SmtpReply } from '../../protocol/smtp/reply-assembler.js';
-import { renderTranscript } from '../../script/transcript.js';
-import { isTransportError } from '../../transport/errors.js';
 import { WireLog } from '../../transport/wire-log.js';
 import { FuzzFailure } from '../fuzz-failure.js';
 import type { FuzzSettings, FuzzStats } from '../fuzz-property.js';
+import { modelFailure, transportFailure, violationFailure, type AnswerRules } from './run-failure.js';
 
 const rfc5321 = sectionOf(5321);
+
+/** "Every command MUST generate exactly one reply" (§4.2). */
+const SMTP_ANSWERS: AnswerRules = {
+  owedBy: rfc5321('4.2'),
+  ruleName: 'reply',
+  noun: 'reply to',
+  lineLimit: { rule: 'reply-line.length', ref: rfc5321('4.5.3.1.5'), level: 'MUST' },
+  reconnect: { rule: 'session.connect', ref: rfc5321('3.1') },
+};
 
 /** The addresses a run uses, from the settings' vars. */
 export interface SmtpModelAddresses {
@@ -74,9 +82,7 @@ export class SmtpModelReal {
 
   check(breaches: readonly SmtpBreach[]): void {
     const first = breaches[0];
-    if (first === undefined) return;
-    const { rule, message, expected, received } = first;
-    throw new FuzzFailure({ kind: 'model', message, ref: rule.ref, level: rule.level, rule: rule.rule, expected, received, transcript: this.transcript() });
+    if (first !== undefined) throw modelFailure(first, this.log);
   }
 
   /** QUIT if the session is still open, then close; the run is over, so nothing is checked. */
@@ -106,21 +112,13 @@ export class SmtpModelReal {
       throw this.transportFailure(err, what);
     }
     const v = checked.violations.find((x) => x.level === 'MUST');
-    if (v) throw new FuzzFailure({ kind: 'malformed', message: v.message, ref: v.ref, level: v.level, rule: v.rule, expected: v.expected, received: v.received, transcript: this.transcript() });
+    if (v) throw violationFailure(v, 'malformed', this.log);
     return checked.reply;
   }
 
-  /** "Every command MUST generate exactly one reply" (§4.2): none in time is a hang, a close instead is a reset. */
+  /** A transport error as a finding (see transportFailure); a fault of the tool is rethrown. */
   private transportFailure(err: unknown, what: string): FuzzFailure {
-    if (!isTransportError(err)) throw err;
-    const base = { ref: rfc5321('4.2'), level: 'MUST' as const, transcript: this.transcript() };
-    if (err.code === 'ERR_TRANSPORT_TIMEOUT') return new FuzzFailure({ ...base, kind: 'hang', rule: 'reply.timely', message: `no reply to ${what} within the answer timeout` });
-    if (err.code === 'ERR_TRANSPORT_CLOSED' || err.code === 'ERR_TRANSPORT_RESET') return new FuzzFailure({ ...base, kind: 'reset', rule: 'reply.owed', message: `connection closed without 421 while the reply to ${what} was owed` });
-    if (err.code === 'ERR_TRANSPORT_LINE_TOO_LONG') return new FuzzFailure({ ...base, kind: 'malformed', ref: rfc5321('4.5.3.1.5'), rule: 'reply-line.length', message: err.message });
-    return new FuzzFailure({ ...base, kind: 'dead', ref: rfc5321('3.1'), rule: 'session.connect', message: `${what}: ${err.message}` });
-  }
-
-  private transcript(): ReturnType<typeof renderTranscript> {
-    return renderTranscript([{ name: '1', log: this.log }]);
-  }
-}
+    const failure = transportFailure(err, what, this.log, SMTP_ANSWERS);
+    if (failure instanceof FuzzFailure) return failure;
+    throw failure;
+  }}

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { rfc3501 } from '../../protocol/imap/imap-rule.js';
 import { FuzzFailure } from '../fuzz-failure.js';
+import { executedCommands } from '../models/executed-commands.js';
 import type { FuzzProperty, FuzzSettings, FuzzStats } from '../fuzz-property.js';
 import { imapModelCommandArbitrary } from '../models/imap-commands.js';
 import { checkCopyTarget } from '../models/imap-copy.js';
@@ -33,7 +34,7 @@ export const imapMailboxModel: FuzzProperty<ImapModelCommands> = {
     return fc.commands([imapModelCommandArbitrary()], { maxCommands: settings.maxCommands, size: 'max', ...replayPath });
   },
   run: runMailboxModel,
-  describeInput: describeCommands,
+  describeInput: executedCommands,
 };
 
 async function runMailboxModel(commands: ImapModelCommands, settings: FuzzSettings, stats: FuzzStats): Promise<void> {
@@ -50,14 +51,4 @@ async function runMailboxModel(commands: ImapModelCommands, settings: FuzzSettin
   } finally {
     await closeModelSession(real, settings, reuse);
   }
-}
-
-/**
- * The commands that ran, as their toString() shows them. fast-check wraps each command and marks
- * the ones that ran (`hasRan`); a plain list (no wrappers) is described whole.
- */
-export function describeCommands(commands: ImapModelCommands): string[] {
-  const all = [...commands];
-  const ran = all.filter((c) => (c as { hasRan?: unknown }).hasRan === true);
-  return (all.some((c) => 'hasRan' in c) ? ran : all).map(String);
 }

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { Pop3MaildropModel } from '../../model/pop3-maildrop.js';
 import { rfc1939 } from '../../protocol/pop3/pop3-rule.js';
+import { executedCommands } from '../models/executed-commands.js';
 import type { FuzzProperty, FuzzSettings, FuzzStats } from '../fuzz-property.js';
 import { pop3MaildropArbitrary, type Pop3MaildropInput } from '../models/pop3-model-arbitrary.js';
 import { Pop3ModelReal } from '../models/pop3-model-real.js';
@@ -56,11 +57,4 @@ async function runMaildropModel(input: Pop3MaildropInput, settings: FuzzSettings
     failure ??= err;
   }
   if (failure !== undefined) throw failure;
-}
-
-/** The commands fast-check ran (all of them before a run), as their strings. */
-export function executedCommands(commands: Iterable<object>): string[] {
-  const all = [...commands];
-  const ran = all.filter((c) => (c as { readonly hasRan?: unknown }).hasRan === true);
-  return (ran.length > 0 ? ran : all).map(String);
 }

@@ -4,7 +4,7 @@ import { sectionOf } from '../../protocol/shared/rule.js';
 import type { FuzzProperty, FuzzSettings, FuzzStats } from '../fuzz-property.js';
 import { smtpEnvelopeArbitrary, type SmtpEnvelopeInput } from '../models/smtp-model-arbitrary.js';
 import { readAddresses, SmtpModelReal } from '../models/smtp-model-real.js';
-import { executedCommands } from './pop3-maildrop-model.js';
+import { executedCommands } from '../models/executed-commands.js';
 
 /**
  * smtp.envelope-model: one SMTP session per run, HELO/EHLO, MAIL, RCPT (the account, an unknown

@@ -1,3 +1,4 @@
+import { completeUnit } from '../../protocol/shared/complete-unit.js';
 import type { Violation } from '../../protocol/shared/violation.js';
 import type { SessionTracker } from '../../script/adapter.js';
 import { Connection } from '../../transport/connection.js';
@@ -145,15 +146,7 @@ export class FuzzSession<P> {
   }
 
   private async readUnit(timeoutMs: number): Promise<void> {
-    let step = this.tracker.onLine(await this.connection.readLine(timeoutMs));
-    while ('more' in step) {
-      if (step.more === 'bytes') {
-        const bytes = await this.connection.readBytes(step.count, timeoutMs);
-        if (!this.tracker.onBytes) throw new Error('the tracker asked for bytes it cannot take');
-        step = this.tracker.onBytes(bytes);
-      } else step = this.tracker.onLine(await this.connection.readLine(timeoutMs));
-    }
-    this.take(step);
+    this.take(await completeUnit(this.tracker.onLine(await this.connection.readLine(timeoutMs)), this.tracker, this.connection, timeoutMs));
   }
 
   private take(step: ReturnType<SessionTracker<P>['onLine']>): void {

@@ -1,6 +1,7 @@
 import { Connection, type ConnectOptions } from '../../transport/connection.js';
 import type { Violation } from '../shared/violation.js';
-import { ImapConversation, type ImapStep, type ImapUnit } from './conversation.js';
+import { completeUnit } from '../shared/complete-unit.js';
+import { ImapConversation, type ImapUnit } from './conversation.js';
 import type { ImapTaggedResponse } from './imap-response.js';
 import type { ImapState } from './session-state.js';
 
@@ -84,10 +85,7 @@ export class ImapClient {
   }
 
   private async readUnit(): Promise<{ unit: ImapUnit; violations: readonly Violation[] }> {
-    let step: ImapStep = this.conversation.onLine(await this.connection.readLine());
-    while ('more' in step) {
-      step = step.more === 'bytes' ? this.conversation.onBytes(await this.connection.readBytes(step.count)) : this.conversation.onLine(await this.connection.readLine());
-    }
+    const step = await completeUnit(this.conversation.onLine(await this.connection.readLine()), this.conversation, this.connection);
     return { unit: step.parsed, violations: step.violations };
   }
 }

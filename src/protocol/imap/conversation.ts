@@ -1,3 +1,4 @@
+import type { UnitStep } from '../shared/complete-unit.js';
 import type { Violation } from '../shared/violation.js';
 import type { FramedLine } from '../../transport/framed-line.js';
 import type { ImapResponse } from './imap-response.js';
@@ -17,10 +18,7 @@ export interface ImapUnit {
   readonly untagged: boolean;
 }
 
-export type ImapStep =
-  | { readonly framed: FramedLine; readonly parsed: ImapUnit; readonly violations: readonly Violation[] }
-  | { readonly more: 'line' }
-  | { readonly more: 'bytes'; readonly count: number };
+export type ImapStep = UnitStep<ImapUnit>;
 
 export const CONVERSATION_RULES = {
   /** §2.2.1: the server's completion result "indicates success or failure of the operation … has the same tag as the client command". */

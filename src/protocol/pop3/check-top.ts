@@ -75,7 +75,8 @@ export function selectTopLines(message: readonly Buffer[], m: number): readonly 
   return blank < 0 ? message : message.slice(0, blank + 1 + m);
 }
 
-function firstDifference(actual: readonly Buffer[], expected: readonly Buffer[]): number | undefined {
+/** Index of the first line that differs (or exists in one only), or undefined when equal. */
+export function firstDifference(actual: readonly Buffer[], expected: readonly Buffer[]): number | undefined {
   const n = Math.max(actual.length, expected.length);
   for (let i = 0; i < n; i++) {
     const a = actual[i];

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import net from 'node:net';
 
-/** A raw client socket for the fault-proxy tests, where the reference clients would hide the fault. */
+/** A raw client socket, for tests where the reference clients would hide what the server does. */
 export interface RawWire {
   /** The text up to and including the first match of `until`; rejects after `waitMs`, or on close. */
   read(until: RegExp, waitMs?: number): Promise<string>;
