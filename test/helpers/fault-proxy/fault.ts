@@ -77,6 +77,10 @@ export interface Fault {
   readonly level: RequirementLevel | null;
   /** One sentence: what the faulty server does. */
   readonly summary: string;
-  /** Called once per client connection; state kept in the closure is that connection's own. */
-  open(): FaultHooks;
+  /**
+   * Called once per client connection; state kept in the closure is that connection's own.
+   * `connection` counts the proxy's connections from 1, so a fault can treat a second session
+   * differently from the first.
+   */
+  open(connection: number): FaultHooks;
 }

@@ -50,6 +50,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const connections = new Set<ProxiedConnection>();
   let triggered = 0;
   let crashed = false;
+  let accepted = 0;
   const events = {
     fired: () => {
       triggered += 1;
@@ -66,7 +67,8 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   };
   const server = net.createServer({ allowHalfOpen: true }, (client) => {
     if (crashed || connections.size >= MAX_CONNECTIONS) return void client.on('error', () => undefined).resetAndDestroy();
-    connections.add(new ProxiedConnection(client, options.upstream, protocol, options.fault.open(), events));
+    accepted += 1;
+    connections.add(new ProxiedConnection(client, options.upstream, protocol, options.fault.open(accepted), events));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
