@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
-import { runCampaign, type CampaignResult } from '../../src/fuzz/campaign/campaign.js';
 import type { Finding } from '../../src/fuzz/findings/finding.js';
 import type { FuzzProperty, FuzzSettings } from '../../src/fuzz/fuzz-property.js';
 import { FUZZ_PROPERTIES } from '../../src/fuzz/properties/registry.js';
@@ -11,8 +10,7 @@ import { spawnTarget } from '../../src/fuzz/target/spawned-target.js';
 import { startDovecot, type DovecotLab } from '../../src/lab/dovecot.js';
 import { postfixUnavailableReason, startPostfix, type PostfixLab } from '../../src/lab/postfix.js';
 import type { Protocol } from '../../src/report/result.js';
-import { findFault } from '../helpers/fault-proxy/faults.js';
-import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy/proxy.js';
+import { collectCampaign, describeFindings, withFaultProxy } from '../helpers/fuzz-campaign.js';
 
 // Robustness campaigns against real Dovecot and Postfix must find nothing; in front of the fault
 // proxy, the same campaigns must find the injected bug and shrink it to a step or two.
@@ -53,9 +51,8 @@ function robustness(protocol: Protocol): FuzzProperty<unknown> {
 }
 
 /** A clean server gets a generous answer timeout (a loaded CI machine is slow); a faulty one a short one, as every shrink step that hangs waits for it. */
-async function campaign(protocol: Protocol, target: FuzzTarget, seed: number, runs: number, answerTimeoutMs = 5000): Promise<{ result: CampaignResult; findings: Finding[] }> {
-  const findings: Finding[] = [];
-  const result = await runCampaign({
+function campaign(protocol: Protocol, target: FuzzTarget, seed: number, runs: number, answerTimeoutMs = 5000): ReturnType<typeof collectCampaign> {
+  return collectCampaign({
     properties: [robustness(protocol)],
     settings: { ...settingsFor(protocol, target.endpoint.port), endpoint: target.endpoint, answerTimeoutMs },
     target,
@@ -63,13 +60,7 @@ async function campaign(protocol: Protocol, target: FuzzTarget, seed: number, ru
     runs,
     durationMs: 60_000,
     shrinkTimeMs: 30_000,
-    toolVersion: 'test',
-    onFinding: (f) => {
-      findings.push(f);
-      return Promise.resolve();
-    },
   });
-  return { result, findings };
 }
 
 /**
@@ -92,10 +83,6 @@ function unexpected(protocol: Protocol, findings: readonly Finding[]): Finding[]
   return findings.filter((f) => !((f.kind === 'malformed' || f.kind === 'reset') && f.rule !== undefined && KNOWN_DEVIATIONS[protocol][f.rule] === f.level));
 }
 
-function describeFindings(findings: readonly Finding[]): string {
-  return findings.map((f) => `${f.kind} ${f.rule ?? ''} ${f.level}: ${f.message}\n${f.transcript.map((l) => `  ${l.session} ${l.dir}: ${l.text}`).join('\n')}`).join('\n');
-}
-
 for (const protocol of ['imap', 'pop3'] as const) {
   test(`${protocol} robustness against real Dovecot: no findings`, async () => {
     const port = protocol === 'imap' ? dovecot.imapPort : dovecot.pop3Port;
@@ -112,17 +99,8 @@ test('smtp robustness against real Postfix: no findings', { skip: noPostfix }, a
   assert.equal(result.runs, 60);
 });
 
-async function withProxy<T>(fault: string, upstreamPort: number, body: (proxy: FaultProxy) => Promise<T>): Promise<T> {
-  const proxy = await startFaultProxy({ upstream: { host: '127.0.0.1', port: upstreamPort }, fault: findFault(fault) });
-  try {
-    return await body(proxy);
-  } finally {
-    await proxy.stop();
-  }
-}
-
 test('a command the server never answers is found as a hang and shrunk to that command', async () => {
-  await withProxy('imap.hang-on-check', dovecot.imapPort, async (proxy) => {
+  await withFaultProxy('imap.hang-on-check', dovecot.imapPort, async (proxy) => {
     const { findings } = await campaign('imap', listeningTarget({ host: proxy.host, port: proxy.port }), 5, 200, 800);
     const hang = findings.find((f) => f.kind === 'hang');
     assert.ok(hang, `expected a hang, got: ${describeFindings(findings)}`);
