@@ -2,10 +2,10 @@ import yargs, { type Argv } from 'yargs';
 import type { Protocol } from '../report/result.js';
 import { KNOWN_PROTOCOLS } from '../script/protocols.js';
 import { ToolError, UsageError, describeError } from './errors.js';
-import { ACCOUNT_OPTIONS, CONNECTION_OPTIONS, VARIABLE_OPTIONS, collectVars } from './options.js';
+import { ACCOUNT_OPTIONS, CONNECTION_OPTIONS, DELIVERY_OPTIONS, VARIABLE_OPTIONS, collectVars } from './options.js';
 import { packageVersion } from './paths.js';
 
-const EPILOGUE = `Exit codes: 0 all cases passed (or were skipped), 1 the server failed a case (fuzz: a finding; replay: it still reproduces), 2 usage error, unreachable target, or the tool could not run, 130 fuzz interrupted without findings.
+const EPILOGUE = `Exit codes: 0 all cases passed (or were skipped), 1 the server failed a case (fuzz: a finding; replay: it still reproduces), 2 usage error, unreachable target, or the tool could not run, 130 fuzz interrupted (Ctrl-C): findings so far are saved, reports written.
 Docs: README.md and suites/README.md (the transcript language).`;
 
 /**
@@ -32,7 +32,7 @@ export async function main(argv: readonly string[]): Promise<number> {
           .option('only', { type: 'string', array: true, default: [], describe: 'run only cases whose id contains this text or matches this *-pattern (repeatable)' })
           .option('concurrency', { type: 'number', default: 1, describe: 'cases run at once, each on its own connections (and IMAP mailbox); reports keep case order' })
           .option('shard', { type: 'string', describe: 'run shard i of n (e.g. 2/4): n processes with 1/n…n/n run every case exactly once' })
-          .option('suites', { type: 'string', describe: 'suites directory (default: the suites shipped with mailconform)' })
+          .option('suites', { type: 'string', describe: 'suites directory (default: the suites shipped with mailconform); a fuzz --findings directory is one too: it holds each finding as a case' })
           .option('fixtures', { type: 'string', describe: 'fixtures directory (default: the fixtures shipped with mailconform)' })
           .example('$0 run smtp --host 127.0.0.1 --port 25 --junit reports/smtp.xml', 'all SMTP cases; TAP on stdout, JUnit in reports/')
           .example('$0 run smtp --host mx.example.test --rcpt postmaster@example.test', 'also run the delivery cases, sending test mail to that mailbox')
@@ -69,6 +69,7 @@ export async function main(argv: readonly string[]): Promise<number> {
           .options({ ...CONNECTION_OPTIONS, host: { type: 'string', describe: 'server host name or address (or use --spawn)' } })
           .options(VARIABLE_OPTIONS)
           .options(ACCOUNT_OPTIONS)
+          .options(DELIVERY_OPTIONS)
           .option('spawn', { type: 'string', describe: 'start the server with this shell command ({port} is replaced by a free port); it is restarted when it dies, and a death is a finding' })
           .option('runs', { type: 'number', describe: 'stop after this many runs (default 100 when --duration is not given)' })
           .option('duration', { type: 'string', describe: 'stop after this long, e.g. 30s, 10m, 1h' })
@@ -80,7 +81,11 @@ export async function main(argv: readonly string[]): Promise<number> {
           .option('junit', { type: 'string', describe: 'write a JUnit XML report (one test per property) to this file' })
           .option('tap', { type: 'string', describe: 'save the TAP stream to this file' })
           .example('$0 fuzz imap --host 127.0.0.1 --port 143 --user u --password-env P --duration 10m --seed 42', 'a ten-minute IMAP campaign')
-          .example("$0 fuzz smtp --spawn './my-smtpd --port {port}' --runs 5000", 'start the server, restart it when it crashes'),
+          .example("$0 fuzz smtp --spawn './my-smtpd --port {port}' --runs 5000", 'start the server, restart it when it crashes')
+          .example(
+            '$0 fuzz smtp --host 127.0.0.1 --port 25 --rcpt alice@example.test --deliver-pop3 127.0.0.1:110 --user alice --password-env P --property delivery',
+            'send test mail to alice and check over POP3 that it arrives unchanged',
+          ),
       async (args) => {
         const { fuzzCommand } = await import('./commands/fuzz.js');
         exitCode = await fuzzCommand({
@@ -102,6 +107,8 @@ export async function main(argv: readonly string[]): Promise<number> {
           vars: collectVars(args),
           ...(args['seed-command'] !== undefined ? { seedCommand: args['seed-command'] } : {}),
           allowDestructive: args['allow-destructive'],
+          ...(args['deliver-pop3'] !== undefined ? { deliverPop3: args['deliver-pop3'] } : {}),
+          deliveryTimeout: args['delivery-timeout'],
           tty: process.stderr.isTTY === true,
         });
       },
@@ -149,7 +156,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       'lint',
       'parse every suite file and report errors as file:line',
       (y: Argv) =>
-        y.option('suites', { type: 'string', describe: 'suites directory' }).option('fixtures', { type: 'string', describe: 'fixtures directory' }),
+        y.option('suites', { type: 'string', describe: 'suites directory (e.g. a fuzz --findings directory, to check its exported cases)' }).option('fixtures', { type: 'string', describe: 'fixtures directory' }),
       async (args) => {
         const { lintCommand } = await import('./commands/lint.js');
         exitCode = await lintCommand({ suites: args.suites, fixtures: args.fixtures });

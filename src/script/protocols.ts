@@ -77,6 +77,9 @@ const pop3 = createSuiteRunner({
   },
   completeVars: withAccountDefaults,
   prepareCase: preparePop3Case,
+  // Every case works on the account's one maildrop: the server locks it for a session (RFC 1939 §4),
+  // and one case's seeded messages would show up in another's STAT and LIST.
+  maxConcurrency: 1,
 });
 
 const imap = createSuiteRunner({

@@ -18,6 +18,8 @@ export interface ProtocolSpec<P> {
   completeVars(vars: ReadonlyMap<string, string>, profile: TargetProfile): Map<string, string>;
   /** Per-case preparation; the default skips cases that need seeded messages. */
   readonly prepareCase?: PrepareCase<P>;
+  /** Most cases that can run at once against one account (POP3: one maildrop, one session at a time). */
+  readonly maxConcurrency?: number;
 }
 
 export interface CaseListing {
@@ -62,6 +64,8 @@ export interface SuiteRunner {
   readonly protocol: Protocol;
   readonly defaultPort: number;
   readonly fileExtension: string;
+  /** --concurrency above this is lowered to it (cases of this protocol would disturb each other). */
+  readonly maxConcurrency: number;
   list(suitesRoot: string, fixturesDir: string): Promise<{ readonly cases: readonly CaseListing[]; readonly errors: readonly SuiteError[] }>;
   run(options: SuiteRunOptions): Promise<SuiteRunOutcome>;
 }
@@ -72,6 +76,7 @@ export function createSuiteRunner<P>(spec: ProtocolSpec<P>): SuiteRunner {
     protocol: adapter.protocol,
     defaultPort: spec.defaultPort,
     fileExtension: adapter.fileExtension,
+    maxConcurrency: spec.maxConcurrency ?? Infinity,
     async list(suitesRoot, fixturesDir) {
       const { cases, errors } = await loadSuites(suitesRoot, adapter, fixturesDir);
       return {
@@ -108,7 +113,7 @@ export function createSuiteRunner<P>(spec: ProtocolSpec<P>): SuiteRunner {
           fixturesDir: options.fixturesDir,
           bindings,
           secretNames: options.secretNames,
-          concurrency: options.concurrency ?? 1,
+          concurrency: Math.min(options.concurrency ?? 1, spec.maxConcurrency ?? Infinity),
           prepare,
           context: { connect, fixturesDir: options.fixturesDir, seeding: options.seeding, allowDestructive: options.allowDestructive },
         },

@@ -6,6 +6,8 @@ import { findFault } from './fault-proxy/faults.js';
 export interface CollectOptions extends Omit<CampaignOptions, 'onFinding' | 'toolVersion' | 'signal'> {
   /** Stop the campaign once a finding satisfies this (tests that look for one bug need not spend the whole budget). */
   readonly until?: (finding: Finding) => boolean;
+  /** Called with each finding as it is confirmed (before the campaign ends). */
+  readonly onFindingAt?: (finding: Finding) => void;
 }
 
 /** A campaign whose findings are collected in memory (tests read them instead of files). */
@@ -18,6 +20,7 @@ export async function collectCampaign(options: CollectOptions): Promise<{ result
     signal: stop.signal,
     onFinding: (f) => {
       findings.push(f);
+      options.onFindingAt?.(f);
       if (options.until?.(f)) stop.abort();
       return Promise.resolve();
     },

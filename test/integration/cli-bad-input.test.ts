@@ -45,6 +45,13 @@ test('a refused port: exit 2, one line naming the target and what to try', async
   assert.equal(result.stdout, '', 'no TAP when nothing could run');
 });
 
+test('POP3 cases share one maildrop: --concurrency above 1 is lowered, with a note', async () => {
+  const port = await freePort();
+  const result = await runCli(['run', 'pop3', '--host', '127.0.0.1', '--port', String(port), '--concurrency', '4']);
+  assert.equal(result.code, 2);
+  assert.match(result.stderr, /^note: --concurrency 4 lowered to 1: pop3 cases share the account's maildrop/m);
+});
+
 test('a server that never greets: exit 2, one line, bounded by --timeout', async () => {
   const server = await startFaultServer({});
   servers.push(server);

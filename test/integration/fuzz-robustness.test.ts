@@ -10,6 +10,7 @@ import { spawnTarget } from '../../src/fuzz/target/spawned-target.js';
 import { startDovecot, type DovecotLab } from '../../src/lab/dovecot.js';
 import { postfixUnavailableReason, startPostfix, type PostfixLab } from '../../src/lab/postfix.js';
 import type { Protocol } from '../../src/report/result.js';
+import { isKnownFuzzDeviation } from '../baselines/fuzz-deviations.js';
 import { collectCampaign, describeFindings, withFaultProxy } from '../helpers/fuzz-campaign.js';
 
 // Robustness campaigns against real Dovecot and Postfix must find nothing; in front of the fault
@@ -63,24 +64,8 @@ function campaign(protocol: Protocol, target: FuzzTarget, seed: number, runs: nu
   });
 }
 
-/**
- * True deviations the robustness campaigns find in the Debian servers, each checked against the RFC.
- * A finding outside this list fails the test; so does the list naming a rule never seen (below).
- */
-const KNOWN_DEVIATIONS: Readonly<Record<Protocol, Readonly<Record<string, string>>>> = {
-  // RFC 5321 §4.5.3.1.5 (SHOULD, per §4.5.3.1): Postfix echoes an over-long MAIL parameter in its 555 reply, making the line longer than 512 octets.
-  smtp: { 'Reply-line.length': 'SHOULD' },
-  // RFC 2449 §9 (text = *schar / resp-code *CHAR): Dovecot echoes the client's control and 8-bit bytes in "-ERR Unknown command: …".
-  pop3: { 'text.control': 'MUST', 'text.non-ascii': 'MUST' },
-  // RFC 3501 §9 (TEXT-CHAR excludes 8-bit): Dovecot puts a mailbox name decoded from modified UTF-7 into the text of its NO, as raw UTF-8.
-  // and RFC 3501 §3.4 ("MUST NOT unilaterally close the connection without sending an untagged BYE"): on a
-  // command line over its limit, Dovecot answers "* BAD Error in IMAP command received by server." and closes.
-  // (Seen only when the close is orderly; when our unread bytes make it a reset, the close is not judged.)
-  imap: { 'TEXT-CHAR': 'MUST', 'close.bye': 'MUST' },
-};
-
 function unexpected(protocol: Protocol, findings: readonly Finding[]): Finding[] {
-  return findings.filter((f) => !((f.kind === 'malformed' || f.kind === 'reset') && f.rule !== undefined && KNOWN_DEVIATIONS[protocol][f.rule] === f.level));
+  return findings.filter((f) => !isKnownFuzzDeviation(protocol, f));
 }
 
 for (const protocol of ['imap', 'pop3'] as const) {

@@ -38,6 +38,9 @@ export async function runCommand(args: RunArgs): Promise<number> {
   const shard = args.shard === undefined ? undefined : parseShard(args.shard);
   if (shard && 'error' in shard) throw new UsageError(shard.error);
   const port = args.port ?? runner.defaultPort;
+  if (args.concurrency > runner.maxConcurrency) {
+    process.stderr.write(`note: --concurrency ${args.concurrency} lowered to ${runner.maxConcurrency}: ${args.protocol} cases share the account's maildrop, so they run one at a time\n`);
+  }
 
   const tapFile = args.tap ? openTapFile(args.tap) : undefined;
   const tap = new TapWriter((chunk) => {

@@ -78,6 +78,12 @@ export interface Fault {
   /** One sentence: what the faulty server does. */
   readonly summary: string;
   /**
+   * Suite case ids and fuzz property names that must catch it (the detection matrix may find more).
+   * The fast detection test in npm test runs just these against the fault, so recall cannot
+   * silently regress; faults without it are covered by `npm run detect` only.
+   */
+  readonly detectedBy?: readonly string[];
+  /**
    * Called once per client connection; state kept in the closure is that connection's own.
    * `connection` counts the proxy's connections from 1, so a fault can treat a second session
    * differently from the first.
