@@ -128,9 +128,19 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
         }
         // A dying server may close sockets a moment before its exit is seen: give it that moment.
         const death = await options.target.death(isFuzzFailure(err) && err.evidence.kind !== 'malformed' && err.evidence.kind !== 'model' ? 500 : 0);
-        if (death || isFuzzFailure(err)) shrinking = true;
-        if (death) throw crashFailure(err, death);
-        if (isFuzzFailure(err)) throw err;
+        if (death) {
+          shrinking = true;
+          throw crashFailure(err, death);
+        }
+        if (isFuzzFailure(err)) {
+          // A bug already found (and shrunk) fails again: count it and move on rather than shrink it again.
+          if (!shrinking && signatures.has(signatureOf(property, err))) {
+            tally.repeats++;
+            return;
+          }
+          shrinking = true;
+          throw err;
+        }
         toolError = err;
       } finally {
         progress();
@@ -146,7 +156,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
     if (details.failed && isFuzzFailure(details.errorInstance)) {
       const failure = details.errorInstance;
       const example: unknown = (details.counterexample as readonly unknown[] | null)?.[0];
-      const signature = `${property.name}|${failure.evidence.kind}|${failure.evidence.rule ?? failure.evidence.message.replace(/^step \d+ \([^)]*\): /, '')}`;
+      const signature = signatureOf(property, failure);
       if (signatures.has(signature)) tally.repeats++;
       else {
         signatures.add(signature);
@@ -177,6 +187,11 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
     end,
     ...(targetDown !== undefined ? { targetDown } : {}),
   };
+}
+
+/** What makes two findings the same bug: property, kind, and the rule (or the message without its step). */
+function signatureOf(property: FuzzProperty<unknown>, failure: FuzzFailure): string {
+  return `${property.name}|${failure.evidence.kind}|${failure.evidence.rule ?? failure.evidence.message.replace(/^step \d+ \([^)]*\): /, '')}`;
 }
 
 /** The process died during the run: that is the finding, whatever the run saw first. */

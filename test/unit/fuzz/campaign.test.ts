@@ -72,6 +72,16 @@ test('a failing property becomes one finding, shrunk to the minimal input, with 
   assert.equal(result.end, 'runs');
 });
 
+test('a bug already found is not shrunk again: later failing runs are counted as repeats and cost one run each', async () => {
+  let calls = 0;
+  const { findings, result } = await campaign(42, 200, toyProperty(() => void calls++));
+  assert.equal(findings.length, 1);
+  // Every call past the 200 runs is a shrink attempt; without the shortcut each later batch shrinks anew.
+  const shrinkCalls = calls - 200;
+  assert.ok(shrinkCalls <= findings[0]!.shrinks * 10 + 50, `${shrinkCalls} shrink calls for one finding shrunk in ${findings[0]!.shrinks} steps`);
+  assert.ok(result.properties[0]!.repeats >= 20, `${result.properties[0]!.repeats} repeats`);
+});
+
 test('the same campaign seed gives the same findings; the saved seed and path replay the minimal input', async () => {
   const a = await campaign(7, 60);
   const b = await campaign(7, 60);
