@@ -48,7 +48,7 @@ export interface FaultOutcome {
   /** How often the proxy actually fired during the suite run. */
   readonly triggered: number;
   readonly detections: readonly Detection[];
-  /** Cases that could not run (verdict error): not detections, shown so a crash's aftermath is visible. */
+  /** Cases that could not run (verdict error, or run after a crash fault took the server down): not detections. */
   readonly errors: readonly string[];
   readonly suiteMs: number;
   readonly fuzzMs: number;
@@ -74,6 +74,7 @@ async function runSuitesThrough(fault: Fault, server: DetectionServer, cases: re
   const started = Date.now();
   const detections: Detection[] = [];
   const errors: string[] = [];
+  let crashSeen = false;
   try {
     const outcome = await SUITE_RUNNERS[server.protocol]!.run({
       suitesRoot: SUITES_DIR,
@@ -92,9 +93,12 @@ async function runSuitesThrough(fault: Fault, server: DetectionServer, cases: re
       // "*id" is anchored at both ends (select-cases.ts), and ids start with their protocol: exactly that case.
       only: cases.map((id) => `*${id}`),
       onResult: (result) => {
+        // Once a crash fault has killed the "server", every later case fails to connect: only the case that was running when it died caught it.
+        const collateral = proxy.crashed && crashSeen;
+        crashSeen ||= proxy.crashed;
+        if (collateral || result.verdict === 'error') errors.push(result.id);
         // A deviation of the clean server is no evidence against the fault.
-        if (result.verdict === 'fail' && !server.deviations.has(result.id)) detections.push(caseDetection(result, Date.now() - started));
-        if (result.verdict === 'error') errors.push(result.id);
+        else if (result.verdict === 'fail' && !server.deviations.has(result.id)) detections.push(caseDetection(result, Date.now() - started));
       },
     });
     if (outcome.kind === 'suite-errors') throw new Error(`suite errors: ${outcome.errors.map((e) => `${e.file}:${e.line} ${e.message}`).join('; ')}`);

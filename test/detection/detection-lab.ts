@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import type { FuzzEndpoint, FuzzSettings } from '../../src/fuzz/fuzz-property.js';
-import { startDovecot, type DovecotLab } from '../../src/lab/dovecot.js';
+import { startDovecot } from '../../src/lab/dovecot.js';
 import { startPostfix, type PostfixLab } from '../../src/lab/postfix.js';
 import type { Protocol } from '../../src/report/result.js';
 
@@ -35,13 +35,14 @@ function deviations(file: string, protocol: Protocol): ReadonlySet<string> {
 }
 
 /** Short answer timeouts: hang faults are waited out at every shrink step. Dovecot's failed-login delay is off for that reason. */
-function fuzzSettings(protocol: Protocol, endpoint: FuzzEndpoint, vars: ReadonlyMap<string, string>, seedCommand: string | undefined): FuzzSettings {
+function fuzzSettings(protocol: Protocol, endpoint: FuzzEndpoint, vars: ReadonlyMap<string, string>, seedCommand: string | undefined, linked: FuzzSettings['linked']): FuzzSettings {
   const account = protocol === 'smtp' ? {} : { user: vars.get('user')!, password: PASSWORD };
   return {
     protocol,
     endpoint,
     ...account,
     vars: new Map([...vars].filter(([name]) => name !== 'user' && name !== 'password')),
+    ...(linked !== undefined ? { linked } : {}),
     answerTimeoutMs: 1500,
     connectTimeoutMs: 3000,
     allowDestructive: false,
@@ -51,18 +52,24 @@ function fuzzSettings(protocol: Protocol, endpoint: FuzzEndpoint, vars: Readonly
   };
 }
 
-/** Starts Postfix and one Dovecot (POP3 with APOP, and IMAP) on 127.0.0.1 in temp dirs. */
+/**
+ * Starts one Dovecot (POP3 with APOP, and IMAP) and a Postfix on 127.0.0.1 in temp dirs. Postfix
+ * delivers alice's mail into the Maildir Dovecot serves, for smtp.delivery; the SMTP suites mail
+ * bob and carol, so the POP3 cases never see their messages.
+ */
 export async function startDetectionLab(): Promise<DetectionLab> {
-  let postfix: PostfixLab | undefined;
-  let dovecot: DovecotLab | undefined;
+  const dovecot = await startDovecot({ users: [{ name: 'alice', password: PASSWORD }, { name: 'bob' }], apop: true, authPenalty: false, authFailureDelay: false });
+  let postfix: PostfixLab;
   try {
-    postfix = await startPostfix();
-    dovecot = await startDovecot({ users: [{ name: 'alice', password: PASSWORD }, { name: 'bob' }], apop: true, authPenalty: false, authFailureDelay: false });
+    postfix = await startPostfix({ users: ['bob', 'carol'], linkedMaildirs: { owner: 'mail', maildirs: { alice: dovecot.users[0]!.maildir } } });
   } catch (err) {
-    await postfix?.stop();
+    await dovecot.stop();
     throw err;
   }
-  const smtpVars = new Map([['rcpt', postfix.mailboxes[0]!.address], ['rcpt2', postfix.mailboxes[1]!.address]]);
+  const address = (user: string): string => postfix.mailboxes.find((m) => m.user === user)!.address;
+  const smtpVars = new Map([['rcpt', address('bob')], ['rcpt2', address('carol')]]);
+  // smtp.delivery sends to alice and reads her mail back over POP3.
+  const linked: FuzzSettings['linked'] = { protocol: 'pop3', endpoint: { host: dovecot.host, port: dovecot.pop3Port }, user: 'alice', password: PASSWORD, deliveryTimeoutMs: 5000 };
   const accountVars = new Map([['user', 'alice'], ['password', PASSWORD]]);
   const seedCommand = dovecot.seedCommand('alice');
   const server = (protocol: Protocol, port: number, vars: ReadonlyMap<string, string>, baseline: string, seed?: string): DetectionServer => ({
@@ -71,7 +78,10 @@ export async function startDetectionLab(): Promise<DetectionLab> {
     vars,
     ...(seed !== undefined ? { seedCommand: seed } : {}),
     deviations: deviations(baseline, protocol),
-    fuzzSettings: (endpoint) => fuzzSettings(protocol, endpoint, vars, seed),
+    fuzzSettings: (endpoint) => {
+      const settings = fuzzSettings(protocol, endpoint, vars, seed, protocol === 'smtp' ? linked : undefined);
+      return protocol === 'smtp' ? { ...settings, vars: new Map([...settings.vars, ['rcpt', address('alice')]]) } : settings;
+    },
   });
   const lab = { postfix, dovecot };
   return {
