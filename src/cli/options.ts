@@ -37,6 +37,16 @@ export const ACCOUNT_OPTIONS = {
   },
 } as const satisfies Record<string, Options>;
 
+/** Where `fuzz smtp` reads its test mail back (the smtp.delivery property). */
+export const DELIVERY_OPTIONS = {
+  'deliver-pop3': {
+    type: 'string',
+    describe:
+      'host:port of the POP3 server holding the --rcpt mailbox: smtp.delivery sends test mail by SMTP, reads it back there as --user (password from --password-env), compares it with what was sent, and deletes only those messages',
+  },
+  'delivery-timeout': { type: 'number', default: 10_000, describe: 'ms to wait for accepted test mail to show up in the --deliver-pop3 mailbox before that is a finding' },
+} as const satisfies Record<string, Options>;
+
 /** Secret variables: redacted from every result, report and log. */
 export const SECRET_VARIABLES: ReadonlySet<string> = new Set(['password']);
 

@@ -9,6 +9,20 @@ export interface FuzzEndpoint {
 }
 
 /**
+ * A mailbox the SMTP target delivers into, read back to see what arrived (smtp.delivery). Only
+ * POP3 for now; `protocol` leaves room for IMAP.
+ */
+export interface LinkedMailbox {
+  readonly protocol: 'pop3';
+  readonly endpoint: FuzzEndpoint;
+  readonly user: string;
+  /** Never written to a finding or report. */
+  readonly password?: string;
+  /** Longest wait for an accepted message to appear in the mailbox. */
+  readonly deliveryTimeoutMs: number;
+}
+
+/**
  * Everything a property needs to generate inputs and run them. Fixed for a whole campaign, and
  * saved with each finding (minus the password) so a replay rebuilds the very same arbitraries.
  */
@@ -32,6 +46,8 @@ export interface FuzzSettings {
   readonly seedCommand?: string;
   /** Upper bound on generated commands per run (robustness steps or model commands). */
   readonly maxCommands: number;
+  /** SMTP: where accepted test mail can be read back (smtp.delivery needs it). */
+  readonly linked?: LinkedMailbox;
 }
 
 /** Counters a run adds to, for the progress line and the benchmark. */

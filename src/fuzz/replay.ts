@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import type { Finding, SavedSettings } from './findings/finding.js';
+import type { Finding, SavedLinkedMailbox, SavedSettings } from './findings/finding.js';
 import { isFuzzFailure, type FuzzEvidence } from './fuzz-failure.js';
-import type { FuzzEndpoint, FuzzSettings, FuzzStats } from './fuzz-property.js';
+import type { FuzzEndpoint, FuzzSettings, FuzzStats, LinkedMailbox } from './fuzz-property.js';
 import { findProperty } from './properties/registry.js';
 
 export type ReplayOutcome =
@@ -11,8 +11,12 @@ export type ReplayOutcome =
   | { readonly kind: 'different'; readonly evidence: FuzzEvidence }
   | { readonly kind: 'passed' };
 
-/** The saved settings, with what a finding never holds: the password, and optionally another endpoint. */
+/**
+ * The saved settings, with what a finding never holds: the password (the account's and the linked
+ * mailbox's, one and the same as the CLI takes them), and optionally another endpoint.
+ */
 export function restoreSettings(saved: SavedSettings, extra: { readonly password?: string; readonly endpoint?: FuzzEndpoint }): FuzzSettings {
+  const { linked } = saved;
   return {
     protocol: saved.protocol,
     endpoint: extra.endpoint ?? { host: saved.host, port: saved.port },
@@ -25,7 +29,13 @@ export function restoreSettings(saved: SavedSettings, extra: { readonly password
     namespace: saved.namespace,
     maxCommands: saved.maxCommands,
     ...(saved.seedCommand !== undefined ? { seedCommand: saved.seedCommand } : {}),
+    ...(linked !== undefined ? { linked: restoreLinked(linked, extra.password) } : {}),
   };
+}
+
+function restoreLinked(saved: SavedLinkedMailbox, password: string | undefined): LinkedMailbox {
+  const { protocol, host, port, user, deliveryTimeoutMs } = saved;
+  return { protocol, endpoint: { host, port }, user, deliveryTimeoutMs, ...(password !== undefined ? { password } : {}) };
 }
 
 /**

@@ -27,7 +27,18 @@ export interface PostfixLab {
   /** Idempotent; stops only this instance's master, removes the temp dir unless KEEP_LAB_DIR=1. */
   stop(): Promise<void>;
 }
-export interface PostfixLabOptions { domain?: string; users?: readonly string[]; port?: number; }
+export interface PostfixLabOptions {
+  domain?: string;
+  users?: readonly string[];
+  port?: number;
+  /**
+   * Deliver to Maildirs that exist already, e.g. a Dovecot lab's (user → Maildir path; the user is
+   * added to `users`), so that what Postfix delivers is read back over POP3/IMAP. Deliveries from the
+   * lab's root-owned alias table run as default_privs: `owner` (the account that owns those Maildirs,
+   * e.g. "mail"; never root). The lab's own Maildirs are then owned by it too.
+   */
+  linkedMaildirs?: { readonly owner: string; readonly maildirs: Readonly<Record<string, string>> };
+}
 
 const HOST = '127.0.0.1';
 const POSTFIX = '/usr/sbin/postfix';
@@ -103,7 +114,7 @@ async function stopEntry(entry: LiveEntry): Promise<void> {
   if (!keepDir()) await rm(entry.dir, { recursive: true, force: true });
 }
 
-function mainCf(p: { queue: string; data: string; logDir: string; etc: string; domain: string; hostname: string }): string {
+function mainCf(p: { queue: string; data: string; logDir: string; etc: string; domain: string; hostname: string; deliveryOwner: string }): string {
   return `# Private lab instance; everything not set here is Postfix's built-in default.
 compatibility_level = 3.6
 queue_directory = ${p.queue}
@@ -128,6 +139,8 @@ smtpd_peername_lookup = no
 alias_maps = texthash:${p.etc}/aliases
 alias_database =
 local_recipient_maps = $alias_maps
+# File and Maildir deliveries from the root-owned alias table run as this account (local(8) DELIVERY RIGHTS).
+default_privs = ${p.deliveryOwner}
 `;
 }
 
@@ -228,15 +241,20 @@ export async function startPostfix(options: PostfixLabOptions = {}): Promise<Pos
   const reason = postfixUnavailableReason();
   if (reason) throw new Error(reason);
   const domain = options.domain ?? 'example.test';
-  const users = options.users ?? ['alice', 'bob'];
+  const linked = options.linkedMaildirs?.maildirs ?? {};
+  const users = [...new Set([...(options.users ?? ['alice', 'bob']), ...Object.keys(linked)])];
   if (!/^[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?$/i.test(domain)) throw new Error(`bad lab domain ${JSON.stringify(domain)}`);
   if (users.length === 0 || new Set(users).size !== users.length) throw new Error('lab users must be non-empty and distinct');
   for (const u of users) if (!/^[a-z0-9][a-z0-9._-]*$/i.test(u)) throw new Error(`bad lab user ${JSON.stringify(u)}`);
+  const delivery: Delivery = { owner: options.linkedMaildirs?.owner ?? 'nobody', linked };
+  // postconf(5): "DO NOT SPECIFY A PRIVILEGED USER OR THE POSTFIX OWNER".
+  if (['root', 'postfix'].includes(delivery.owner)) throw new Error(`linkedMaildirs.owner must be an unprivileged account, not ${delivery.owner}`);
+  for (const [u, dir] of Object.entries(linked)) if (!dir.startsWith('/') || /[\s,"]/.test(dir)) throw new Error(`linked Maildir of ${u} must be an absolute path without spaces, commas or quotes (an alias table value)`);
   const blocked = untraversableAncestor(tmpdir());
   if (blocked) throw new Error(`${blocked} is not searchable by others, so Postfix (user postfix/nobody) cannot reach a lab under ${tmpdir()}; set TMPDIR`);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOnce(domain, users, options.port ?? (await freePort(HOST)));
+      return await startOnce(domain, users, delivery, options.port ?? (await freePort(HOST)));
     } catch (e) {
       // Another process may grab a free port before master binds it: pick another (unless fixed).
       const raced = options.port === undefined && attempt < 3 && /Address already in use/.test((e as Error).message);
@@ -245,35 +263,39 @@ export async function startPostfix(options: PostfixLabOptions = {}): Promise<Pos
   }
 }
 
-async function startOnce(domain: string, users: readonly string[], port: number): Promise<PostfixLab> {
+/** Who local(8) delivers as, and the users whose Maildirs exist already. */
+interface Delivery { readonly owner: string; readonly linked: Readonly<Record<string, string>>; }
+
+async function startOnce(domain: string, users: readonly string[], delivery: Delivery, port: number): Promise<PostfixLab> {
   const hostname = `mail.${domain}`;
-  const ids = await accountIds(['postfix', 'nobody']);
+  const ids = await accountIds(['postfix', delivery.owner]);
+  const owner = ids.get(delivery.owner);
+  if (owner?.uid === 0) throw new Error(`linkedMaildirs.owner ${delivery.owner} is uid 0: deliveries must not run as root`);
 
   const dir = await mkdtemp(join(tmpdir(), 'mailconform-postfix-'));
   const [etc, queue, data, logDir, mail] = ['etc', 'queue', 'data', 'log', 'mail'].map((d) => join(dir, d)) as [string, string, string, string, string];
   const entry: LiveEntry = { dir, queue, pid: undefined };
   live.add(entry);
   hookExit();
-  const mailboxes = users.map((user) => ({ user, address: `${user}@${domain}`, maildir: join(mail, user) }));
+  const mailboxes = users.map((user) => ({ user, address: `${user}@${domain}`, maildir: delivery.linked[user] ?? join(mail, user) }));
   try {
     await chmod(dir, 0o755); // postfix and nobody must traverse it
     for (const d of [etc, queue, logDir, mail]) await mkdir(d, { mode: 0o755 });
     await mkdir(data, { mode: 0o700 });
     const pf = ids.get('postfix');
     if (pf) await chown(data, pf.uid, pf.gid);
-    // Deliveries from a root-owned alias table run as default_privs (nobody).
-    const nobody = ids.get('nobody');
-    for (const box of mailboxes) {
+    // Deliveries from a root-owned alias table run as default_privs (nobody, or the linked Maildirs' owner).
+    for (const box of mailboxes.filter((b) => delivery.linked[b.user] === undefined)) {
       for (const sub of ['', 'tmp', 'new', 'cur']) {
         await mkdir(join(box.maildir, sub), { recursive: true, mode: 0o700 });
-        if (nobody) await chown(join(box.maildir, sub), nobody.uid, nobody.gid);
+        if (owner) await chown(join(box.maildir, sub), owner.uid, owner.gid);
       }
     }
     // Trailing slash = Maildir delivery. RFC 5321 §4.5.1: postmaster must be deliverable.
     const aliases = mailboxes.map((b) => `${b.user} ${b.maildir}/`);
     if (!users.includes('postmaster')) aliases.push(`postmaster ${mailboxes[0]?.maildir ?? ''}/`);
     await writeFile(join(etc, 'aliases'), `${aliases.join('\n')}\n`);
-    await writeFile(join(etc, 'main.cf'), mainCf({ queue, data, logDir, etc, domain, hostname }));
+    await writeFile(join(etc, 'main.cf'), mainCf({ queue, data, logDir, etc, domain, hostname, deliveryOwner: delivery.owner }));
     await writeFile(join(etc, 'master.cf'), masterCf(port));
 
     const r = await runCommand(POSTFIX, ['-c', etc, 'start'], { timeoutMs: START_TIMEOUT_MS });

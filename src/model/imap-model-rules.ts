@@ -27,13 +27,25 @@ export const IMAP_MODEL_RULES = {
   existsCount: { rule: 'exists.count', ref: rfc3501('7.3.1'), level: 'MUST' },
   /** §5.2: "A server MUST send mailbox size updates automatically if a mailbox size change is observed during the processing of a command." (checked after APPEND and a NOOP) */
   existsAfterAppend: { rule: 'exists.after-append', ref: rfc3501('5.2'), level: 'MUST' },
+  /**
+   * §5.2, the same sentence, for a message another session appended: NOOP is the poll (§6.1.2: it
+   * "can be used as a periodic poll for new messages or message status updates during a period of
+   * inactivity"), so a size change made before it is observed during it. Not after other commands,
+   * nor after CHECK (§6.4.1: "There is no guarantee that an EXISTS untagged response will happen as a
+   * result of CHECK."); nor are another session's expunges owed then: §7.4.1 only says when they may come.
+   */
+  existsOnPoll: { rule: 'exists.noop-poll', ref: rfc3501('5.2'), level: 'MUST' },
   /** §6.3.1: "Before returning an OK to the client, the server MUST send the following untagged data" (EXISTS, UIDVALIDITY, …). */
   selectRequiredData: { rule: 'select.required-data', ref: rfc3501('6.3.1'), level: 'MUST' },
   /** §6.3.1 OK [UNSEEN <n>]: "The message sequence number of the first unseen message in the mailbox." */
   selectUnseen: { rule: 'select.unseen', ref: rfc3501('6.3.1'), level: 'MUST' },
   /** §6.3.2: "The text of the tagged OK response to the EXAMINE command MUST begin with the "[READ-ONLY]" response code." */
   examineReadOnly: { rule: 'examine.read-only', ref: rfc3501('6.3.2'), level: 'MUST' },
-  /** §2.3.2: "A flag is set by its addition to this list, and is cleared by its removal." — no one else uses the mailbox, so every FLAGS the server shows is the model's. */
+  /**
+   * §2.3.2: "A flag is set by its addition to this list, and is cleared by its removal." — every FLAGS
+   * the server shows is the model's; with two sessions, except for messages the other session changed
+   * since this one's last NOOP (§5.2: flag updates are only a SHOULD).
+   */
   flagsValue: { rule: 'flags.value', ref: rfc3501('2.3.2'), level: 'MUST' },
   /** §6.4.6: "The new value of the flags is returned as if a FETCH of those flags was done." */
   storeFlags: { rule: 'store.flags', ref: rfc3501('6.4.6'), level: 'MUST' },
@@ -61,7 +73,7 @@ export const IMAP_MODEL_RULES = {
   expungeOnlyDeleted: { rule: 'expunge.only-deleted', ref: rfc3501('6.4.3'), level: 'MUST' },
   /** §6.4.3: "Before returning an OK to the client, an untagged EXPUNGE response is sent for each message that is removed." */
   expungeAllDeleted: { rule: 'expunge.all-deleted', ref: rfc3501('6.4.3'), level: 'MUST' },
-  /** §6.4.3 and §6.4.2: only EXPUNGE and CLOSE remove messages; no other agent uses this mailbox. */
+  /** §6.4.3 and §6.4.2: only EXPUNGE and CLOSE remove messages; the only agents using this mailbox are the run's own sessions. */
   expungeUnrequested: { rule: 'expunge.unrequested', ref: rfc3501('6.4.3'), level: 'MUST' },
   /** §6.4.2: CLOSE "permanently removes all messages that have the \Deleted flag set". */
   closeExpunges: { rule: 'close.expunges-deleted', ref: rfc3501('6.4.2'), level: 'MUST' },

@@ -234,7 +234,7 @@ class CaseRun<P> {
     const repeat = step.quantifier === 'any' || step.quantifier === 'some';
     for (let matched = 0; ; ) {
       const mustHave = required && matched === 0;
-      const line = await this.nextLine(session, mustHave || session.tracker.awaitingLines(), step.loc, step.matcher.source);
+      const line = await this.nextLine(session, mustHave || session.tracker.awaitingLines(), step.loc, step.matcher.source, !mustHave);
       if (!line) {
         if (mustHave) throw new CaseAbort('fail');
         return;
@@ -285,14 +285,20 @@ class CaseRun<P> {
     }
   }
 
-  /** Next unmatched line; waits for one only if `wait` (the server owes lines), else takes what is buffered. */
-  private async nextLine(session: LiveSession<P>, wait: boolean, loc: Loc, expected: string): Promise<ParsedLine<P> | undefined> {
+  /**
+   * Next unmatched line; waits for one only if `wait` (the server owes lines), else takes what is
+   * buffered. With `optional`, a connection the server closed has no next line (undefined): an
+   * optional line may be missing because the server closed, as a POP3 server may after a refused
+   * login (RFC 1939 §4), and what the script expects next decides whether that is all right.
+   */
+  private async nextLine(session: LiveSession<P>, wait: boolean, loc: Loc, expected: string, optional = false): Promise<ParsedLine<P> | undefined> {
     const pending = session.pending.shift();
     if (pending) return pending;
     try {
       if (!wait) return await this.takeBuffered(session, loc);
       return await this.parse(session, await session.conn.readLine(), loc);
     } catch (err) {
+      if (optional && isTransportError(err) && err.code === 'ERR_TRANSPORT_CLOSED' && !err.partial?.length) return undefined;
       this.failTransport(err, loc, expected);
     }
   }

@@ -5,8 +5,8 @@ export const REDACTED = '***';
 
 /**
  * Removes secrets (passwords, digests derived from them) from everything a result carries, so no
- * report, log or finding written from it can leak one. Matching is on the secret's text and on its
- * escaped wire form, as transcripts show bytes escaped.
+ * report, log or finding written from it can leak one. Matching is on every wire form of the
+ * secret (see wireForms), as transcripts show bytes escaped.
  */
 export function redactCaseResult(result: CaseResult, secrets: readonly string[]): CaseResult {
   const redact = secretRedactor(secrets);
@@ -25,9 +25,20 @@ export function redactCaseResult(result: CaseResult, secrets: readonly string[])
   };
 }
 
-/** A function that replaces every secret (as text and in its escaped wire form) with ***; undefined if there are none. */
+/**
+ * The ways a secret can appear on the wire: as is, escaped for a transcript, inside an IMAP quoted
+ * string (RFC 3501 §9: `\` and `"` escaped), and base64-encoded alone (SASL LOGIN sends the
+ * password so, RFC 4954 / RFC 5034 AUTH exchanges).
+ */
+function wireForms(secret: string): string[] {
+  const quoted = secret.replace(/[\\"]/g, '\\$&');
+  const base64 = Buffer.from(secret, 'utf8').toString('base64');
+  return [secret, quoted, base64].flatMap((form) => [form, escapeBytes(Buffer.from(form, 'utf8'), Infinity)]);
+}
+
+/** A function that replaces every secret (in each of its wire forms) with ***; undefined if there are none. */
 export function secretRedactor(secrets: readonly string[]): ((text: string) => string) | undefined {
-  const forms = [...new Set(secrets.filter((s) => s.length > 0).flatMap((s) => [s, escapeBytes(Buffer.from(s, 'utf8'), Infinity)]))]
+  const forms = [...new Set(secrets.filter((s) => s.length > 0).flatMap(wireForms))]
     // Longest first, so a secret that contains another is replaced whole.
     .sort((a, b) => b.length - a.length);
   if (forms.length === 0) return undefined;

@@ -102,7 +102,8 @@ export function matrixMarkdown(matrix: DetectionMatrix): string {
     const props = row.outcome.detections.filter((d) => d.detector === 'property');
     const shownCases = cases.slice(0, 3).map(detectorCell).join('<br>') + (cases.length > 3 ? `<br>and ${cases.length - 3} more` : '');
     const verdict = !row.detected ? '**NO**' : row.sameSection ? 'yes, same section' : 'yes, by a symptom';
-    const missed = row.expectedMissed.length > 0 ? `<br>expected but missed: ${row.expectedMissed.join(', ')}` : '';
+    const failed = row.outcome.errors.filter((e) => e.startsWith('the run failed'));
+    const missed = (row.expectedMissed.length > 0 ? `<br>expected but missed: ${row.expectedMissed.join(', ')}` : '') + failed.map((e) => `<br>${e}`).join('');
     out.push(`| \`${row.fault}\`: ${cell(row.summary)} | ${section(row.ref)} ${row.level ?? ''} | ${verdict}${missed} | ${cell(shownCases) || '—'} | ${cell(props.map(detectorCell).join('<br>')) || '—'} | ${seconds(row.firstDetectionMs)} |`);
   }
   return `${out.join('\n')}\n`;

@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import type { Protocol } from '../../src/report/result.js';
 import type { Fault } from '../helpers/fault-proxy/fault.js';
 import { FAULTS, findFault } from '../helpers/fault-proxy/faults.js';
-import { detectFault, type Detection, type DetectionPlan } from './detect-fault.js';
+import { detectFault, type Detection, type DetectionPlan, type FaultOutcome } from './detect-fault.js';
 import { startDetectionLab } from './detection-lab.js';
 import { buildMatrix, matrixMarkdown, matrixRow, type MatrixRow } from './detection-matrix.js';
 
@@ -69,11 +69,18 @@ async function main(): Promise<number> {
     }
     for (const fault of faults) {
       const protocol = fault.protocol as Protocol;
-      const outcome = await detectFault(fault, lab.servers[protocol], { cases: [], properties, fuzz, stopAtFirstFinding: true });
+      let outcome: FaultOutcome;
+      try {
+        outcome = await detectFault(fault, lab.servers[protocol], { cases: [], properties, fuzz, stopAtFirstFinding: true });
+      } catch (e) {
+        // One fault that breaks the run (a probe or spawn that fails) is a row that says so, not the end of the matrix.
+        outcome = { fault: fault.name, protocol, triggered: 0, detections: [], errors: [`the run failed: ${(e as Error).message}`], suiteMs: 0, fuzzMs: 0 };
+      }
       const row = matrixRow(fault, outcome);
       rows.push(row);
       const by = [...new Set(outcome.detections.map((d) => d.id))];
-      process.stderr.write(`detect: ${fault.name}: ${row.detected ? `caught by ${by.length} (${by.slice(0, 4).join(', ')}${by.length > 4 ? ', …' : ''})` : 'NOT DETECTED'}, fired ${outcome.triggered}×, ${((outcome.suiteMs + outcome.fuzzMs) / 1000).toFixed(0)} s\n`);
+      const failed = outcome.errors.find((e) => e.startsWith('the run failed'));
+      process.stderr.write(`detect: ${fault.name}: ${row.detected ? `caught by ${by.length} (${by.slice(0, 4).join(', ')}${by.length > 4 ? ', …' : ''})` : `NOT DETECTED${failed ? ` (${failed})` : ''}`}, fired ${outcome.triggered}×, ${((outcome.suiteMs + outcome.fuzzMs) / 1000).toFixed(0)} s\n`);
     }
   } finally {
     await lab.stop();

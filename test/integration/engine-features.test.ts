@@ -41,6 +41,15 @@ test('S? and S* take lines only while they match; S+ needs at least one', async 
   assert.match(none.failures[0]!.message, /a final line where a continuation line/);
 });
 
+test('an optional line is not taken when the server closed instead; a required one fails there', async () => {
+  const closes = smtpLike({ NOOP: (socket) => socket.end() });
+  const optional = await runCase('S: 220 *\nC: NOOP\nS?: 250 *\nS*: 251 *\n@expect-close\n', closes);
+  assert.equal(optional.verdict, 'pass', optional.reason);
+  const required = await runCase('S: 220 *\nC: NOOP\nS?: 251 *\nS: 250 *\n@expect-close\n', closes);
+  assert.equal(required.verdict, 'fail');
+  assert.equal(required.failures[0]!.rule, 'ERR_TRANSPORT_CLOSED');
+});
+
 test('two sessions interleave, each with its own transcript lines; captures carry across sessions', async () => {
   const body = '@session a\nS: 220 ${name} *\n@session b\nS: 220 ${name} *\nC: NOOP\nS: 250 *\n@session a\nC: QUIT\nS: 221 *\n@expect-close\n@session b\nC: QUIT\nS: 221 *\n';
   const result = await runCase(body, smtpLike());

@@ -87,10 +87,10 @@ describe('fault proxy in front of Dovecot', { skip: noDovecot, timeout: 60_000 }
   const small = Buffer.from('Subject: small\r\n\r\nhello\r\n');
 
   before(async () => {
-    lab = await startDovecot({ users: ['alice', 'bob', 'carol', 'dave', 'erin', 'frank'].map((name) => ({ name })) });
+    lab = await startDovecot({ users: ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'gina'].map((name) => ({ name })) });
     const big = Buffer.from(`Subject: big\r\n\r\n${'0123456789abcdef .. a line with dots\r\n'.repeat(4000)}`);
     const seeds: Array<[string, Buffer]> = [['alice', small], ['bob', big], ['bob', small], ['dave', small], ['erin', big], ['erin', small]];
-    for (const user of ['carol', 'frank']) for (const n of [1, 2, 3]) seeds.push([user, Buffer.from(`Subject: ${user} ${n}\r\n\r\nbody ${n}\r\n`)]);
+    for (const user of ['carol', 'frank', 'gina']) for (const n of [1, 2, 3]) seeds.push([user, Buffer.from(`Subject: ${user} ${n}\r\n\r\nbody ${n}\r\n`)]);
     for (const [user, message] of seeds) await lab.seed(user, message);
   });
   after(() => lab?.stop());
@@ -203,6 +203,19 @@ describe('fault proxy in front of Dovecot', { skip: noDovecot, timeout: 60_000 }
     }
   });
 
+  /** STAT's drop listing for `user`, straight from Dovecot. */
+  async function pop3Stat(user: string): Promise<string> {
+    const c = await Pop3Client.connect({ ...client, port: lab.pop3Port });
+    try {
+      await c.greeting();
+      await c.user(user);
+      await c.pass(pw(user));
+      return (await c.stat()).response.text;
+    } finally {
+      c.close();
+    }
+  }
+
   async function pop3Transcript(port: number): Promise<{ text: string; violations: Violation[] }> {
     const c = await Pop3Client.connect({ ...client, port });
     try {
@@ -275,15 +288,7 @@ describe('fault proxy in front of Dovecot', { skip: noDovecot, timeout: 60_000 }
       });
       return { reply, proxy };
     };
-    const stat = async (): Promise<string> => {
-      const c = await Pop3Client.connect({ ...client, port: lab.pop3Port });
-      await c.greeting();
-      await c.user('frank');
-      await c.pass(pw('frank'));
-      const text = (await c.stat()).response.text;
-      c.close();
-      return text;
-    };
+    const stat = (): Promise<string> => pop3Stat('frank');
     const faulty = await deleThenQuit('pop3.dele-not-committed');
     assert.match(faulty.reply, /^\+OK .*\r\n\+OK Logging out\.\r\n$/);
     assert.equal(faulty.proxy.triggered, 1);
@@ -291,6 +296,26 @@ describe('fault proxy in front of Dovecot', { skip: noDovecot, timeout: 60_000 }
     const control = await deleThenQuit('passthrough');
     assert.equal(control.proxy.triggered, 0);
     assert.match(await stat(), /^2 /, 'through the control, QUIT commits DELE');
+  });
+
+  test('pop3.dele-committed-without-quit: a client that drops after DELE has it committed by the proxy\'s QUIT (passthrough keeps it)', async () => {
+    const deleThenDrop = (fault: string): Promise<FaultProxy> =>
+      withProxy(lab.pop3Port, fault, 'pop3', async (p) => {
+        const wire = await dialRaw(p.port);
+        wire.write(`USER gina\r\nPASS ${pw('gina')}\r\n`);
+        await wire.read(/^\+OK Logged in.*\r\n/m);
+        wire.write('DELE 1\r\n');
+        await wire.read(/^\+OK Marked to be deleted.*\r\n/m);
+        wire.close();
+        // The server commits (or not) after the client is gone: wait for the proxy's QUIT to be answered.
+        await new Promise((resolve) => setTimeout(resolve, HANG_MS));
+      });
+    const control = await deleThenDrop('passthrough');
+    assert.equal(control.triggered, 0);
+    assert.match(await pop3Stat('gina'), /^3 /, 'no QUIT, no removal (RFC 1939 §6)');
+    const faulty = await deleThenDrop('pop3.dele-committed-without-quit');
+    assert.equal(faulty.triggered, 1);
+    assert.match(await pop3Stat('gina'), /^2 /, 'the proxy\'s QUIT committed DELE');
   });
 
   test('pop3.crash-on-long-line as a process: exit code 70 and a line on stderr', async () => {

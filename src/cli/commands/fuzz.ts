@@ -4,8 +4,9 @@ import path from 'node:path';
 import { runCampaign, type CampaignResult } from '../../fuzz/campaign/campaign.js';
 import { campaignRunResult } from '../../fuzz/campaign/campaign-report.js';
 import { ProgressLine } from '../../fuzz/campaign/progress-line.js';
-import { FindingStore } from '../../fuzz/findings/finding-store.js';
-import type { FuzzProperty, FuzzSettings } from '../../fuzz/fuzz-property.js';
+import type { Finding } from '../../fuzz/findings/finding.js';
+import { FindingStore, type StoredFinding } from '../../fuzz/findings/finding-store.js';
+import type { FuzzProperty, FuzzSettings, LinkedMailbox } from '../../fuzz/fuzz-property.js';
 import { FUZZ_PROPERTIES } from '../../fuzz/properties/registry.js';
 import { checkProtocolAlive } from '../../fuzz/robustness/liveness.js';
 import type { FuzzTarget } from '../../fuzz/target/fuzz-target.js';
@@ -20,6 +21,7 @@ import { parseShard } from '../../script/select-cases.js';
 import { WireLog } from '../../transport/wire-log.js';
 import { parseDuration } from '../duration.js';
 import { ToolError, UsageError } from '../errors.js';
+import { parseHostPort } from '../host-port.js';
 import { packageVersion } from '../paths.js';
 
 export interface FuzzArgs {
@@ -41,8 +43,14 @@ export interface FuzzArgs {
   readonly vars: ReadonlyMap<string, string>;
   readonly seedCommand?: string;
   readonly allowDestructive: boolean;
+  /** host:port of the POP3 server the SMTP target delivers --rcpt to. */
+  readonly deliverPop3?: string;
+  readonly deliveryTimeout: number;
   readonly tty: boolean;
 }
+
+/** POP3's port when --deliver-pop3 names only a host (RFC 1939 §3). */
+const POP3_PORT = 110;
 
 /** Without --runs or --duration, a campaign this long: enough to mean something, short enough to try. */
 export const DEFAULT_RUNS = 100;
@@ -64,9 +72,14 @@ export async function fuzzCommand(args: FuzzArgs): Promise<number> {
   };
   process.once('SIGINT', onSigint);
   try {
-    const settings = settingsOf(args, target);
+    const settings = settingsOf(args, target, plan.linked);
     const alive = await checkProtocolAlive(args.protocol, { endpoint: target.endpoint, log: new WireLog(), connectTimeoutMs: args.connectTimeout, answerTimeoutMs: args.timeout });
     if (!alive.ok) throw new ToolError(`${target.description} is not usable before fuzzing starts: ${alive.reason}`);
+    if (plan.linked) {
+      // Checked here: a mailbox that is down from the start is a setup problem, not a finding.
+      const linked = await checkProtocolAlive(plan.linked.protocol, { endpoint: plan.linked.endpoint, log: new WireLog(), connectTimeoutMs: args.connectTimeout, answerTimeoutMs: args.timeout });
+      if (!linked.ok) throw new ToolError(`--deliver-pop3 ${args.deliverPop3}: not usable: ${linked.reason}`);
+    }
 
     const { properties, unavailable } = chooseProperties(args, settings);
     for (const { property, reason } of unavailable) err(`skipping ${property.name}: ${reason}\n`);
@@ -92,7 +105,7 @@ export async function fuzzCommand(args: FuzzArgs): Promise<number> {
         onFinding: async (finding) => {
           const saved = await store.save(finding);
           savedAs.set(finding.id, saved.json);
-          progress.message(`finding [${finding.kind}] ${finding.property}: ${finding.message}\n  saved ${saved.json}${saved.caseFile ? ` and ${saved.caseFile}` : ''}`);
+          progress.message(describeSaved(finding, saved, args));
         },
       });
     } finally {
@@ -113,20 +126,31 @@ export async function fuzzCommand(args: FuzzArgs): Promise<number> {
     err(formatSummary(run, { color: args.tty }));
     err(`${result.runs} runs, ${result.commands} commands in ${(result.durationMs / 1000).toFixed(1)} s; ended: ${describeEnd(result)}; seed ${plan.seed}\n`);
     const found = result.properties.reduce((n, p) => n + p.findings.length, 0);
-    if (found > 0) err(`findings: ${args.findings} (replay one with: mailconform replay <file>.json)\n`);
+    if (found > 0) err(`findings: ${args.findings} (replay one with: mailconform replay <file>.json; run them as suite cases with: mailconform run ${args.protocol} --suites ${args.findings})\n`);
     if (args.junit) err(`JUnit: ${args.junit}\n`);
     if (args.tap) err(`TAP: ${args.tap}\n`);
+    // An interrupted campaign says so first (its findings are saved all the same); then findings, then a lost target.
+    if (result.end === 'interrupted') return 130;
     if (found > 0) return 1;
-    if (result.end === 'target-down') return 2;
-    return result.end === 'interrupted' ? 130 : 0;
+    return result.end === 'target-down' ? 2 : 0;
   } finally {
     process.off('SIGINT', onSigint);
     await target.stop();
   }
 }
 
+/** The finding in one line, where its JSON went, and its suite case with the command that runs it. */
+function describeSaved(finding: Finding, saved: StoredFinding, args: FuzzArgs): string {
+  const lines = [`finding [${finding.kind}] ${finding.property}: ${finding.message}`, `  saved ${saved.json}`];
+  if (saved.caseFile !== undefined) lines.push(`  as a suite case: ${saved.caseFile} (run it: mailconform run ${args.protocol} --suites ${args.findings} --only ${finding.id})`);
+  else lines.push(`  no suite case: ${saved.caseError ?? 'not written'}`);
+  return lines.join('\n');
+}
+
 interface Plan {
   readonly seed: number;
+  /** The linked mailbox, password aside (settingsOf adds it). */
+  readonly linked?: LinkedMailbox;
   readonly runs?: number;
   readonly durationMs?: number;
   readonly shard?: { readonly index: number; readonly count: number };
@@ -142,7 +166,9 @@ function validate(args: FuzzArgs): Plan {
   if (typeof duration === 'object') throw new UsageError(duration.error);
   const shard = args.shard === undefined ? undefined : parseShard(args.shard);
   if (shard && 'error' in shard) throw new UsageError(shard.error);
+  const linked = linkedMailboxOf(args);
   return {
+    ...(linked ? { linked } : {}),
     // fast-check seeds are 32-bit: a bigger --seed is folded, the same way every time.
     seed: args.seed === undefined ? randomInt(2 ** 31) : args.seed | 0,
     ...(args.runs === undefined && duration === undefined ? { runs: DEFAULT_RUNS } : {}),
@@ -152,7 +178,19 @@ function validate(args: FuzzArgs): Plan {
   };
 }
 
-function settingsOf(args: FuzzArgs, target: FuzzTarget): FuzzSettings {
+/** --deliver-pop3 and --delivery-timeout as a linked mailbox (the account is --user's), or undefined without them. */
+function linkedMailboxOf(args: FuzzArgs): LinkedMailbox | undefined {
+  if (args.deliverPop3 === undefined) return undefined;
+  if (args.protocol !== 'smtp') throw new UsageError(`--deliver-pop3 is for fuzz smtp (mail is sent by SMTP and read back by POP3), not fuzz ${args.protocol}`);
+  const endpoint = parseHostPort('--deliver-pop3', args.deliverPop3, POP3_PORT);
+  if ('error' in endpoint) throw new UsageError(endpoint.error);
+  if (!(args.deliveryTimeout > 0)) throw new UsageError(`--delivery-timeout must be a positive number of ms (got ${args.deliveryTimeout})`);
+  const user = args.vars.get('user');
+  if (user === undefined) throw new UsageError('--deliver-pop3 needs --user: the POP3 account --rcpt delivers to');
+  return { protocol: 'pop3', endpoint, user, deliveryTimeoutMs: args.deliveryTimeout };
+}
+
+function settingsOf(args: FuzzArgs, target: FuzzTarget, linked: LinkedMailbox | undefined): FuzzSettings {
   const user = args.vars.get('user');
   const password = args.vars.get('password');
   const vars = new Map([...args.vars].filter(([name]) => name !== 'password' && name !== 'user'));
@@ -169,6 +207,7 @@ function settingsOf(args: FuzzArgs, target: FuzzTarget): FuzzSettings {
     namespace: `mailconform-fuzz-${args.shard ? args.shard.replace('/', 'of') : 'solo'}`,
     maxCommands: args.maxCommands,
     ...(args.seedCommand !== undefined ? { seedCommand: args.seedCommand } : {}),
+    ...(linked ? { linked: password !== undefined ? { ...linked, password } : linked } : {}),
   };
 }
 

@@ -24,7 +24,8 @@ export async function replayCommand(args: ReplayArgs): Promise<number> {
     throw new UsageError((err as Error).message);
   }
   const saved = finding.replay.settings;
-  if (saved.user !== undefined && args.password === undefined) throw new UsageError(`this finding logged in as ${saved.user}: give the password with --password-env`);
+  const account = saved.user ?? saved.linked?.user;
+  if (account !== undefined && args.password === undefined) throw new UsageError(`this finding logged in as ${account}: give the password with --password-env`);
   let target: FuzzTarget | undefined;
   if (args.spawn) target = await spawnTarget({ command: args.spawn, protocol: saved.protocol, ...(args.port !== undefined ? { port: args.port } : {}) });
   const endpoint = target?.endpoint ?? (args.host !== undefined || args.port !== undefined ? { host: args.host ?? saved.host, port: args.port ?? saved.port } : undefined);

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { secretRedactor } from '../../script/redact.js';
-import type { Finding, SavedSettings } from '../findings/finding.js';
+import type { Finding, SavedLinkedMailbox, SavedSettings } from '../findings/finding.js';
 import type { FuzzFailure } from '../fuzz-failure.js';
-import type { FuzzProperty, FuzzSettings } from '../fuzz-property.js';
+import type { FuzzProperty, FuzzSettings, LinkedMailbox } from '../fuzz-property.js';
 import type { ProcessDeath } from '../target/fuzz-target.js';
 
 export interface FindingContext {
@@ -19,8 +19,9 @@ export interface FindingContext {
 /** The finding a shrunk failure makes. Its id is derived from property, seed and path: a replay finds the same id. */
 export function buildFinding(failure: FuzzFailure, counterexample: unknown, context: FindingContext, death: ProcessDeath | undefined): Finding {
   const { evidence } = failure;
-  // The prelude logs in: the password is on the wire, never in a finding.
-  const redact = secretRedactor(context.settings.password === undefined ? [] : [context.settings.password]) ?? ((text: string) => text);
+  // The prelude logs in (and smtp.delivery logs in to the linked mailbox): passwords are on the wire, never in a finding.
+  const passwords = [context.settings.password, context.settings.linked?.password].filter((p): p is string => p !== undefined);
+  const redact = secretRedactor(passwords) ?? ((text: string) => text);
   const digest = createHash('sha256').update(`${context.property.name}|${context.seed}|${context.path}`).digest('hex').slice(0, 10);
   const transcript = evidence.transcript.map((line) => ({ ...line, text: redact(line.text) }));
   const greeting = transcript.find((l) => l.dir === 'S')?.text;
@@ -65,5 +66,11 @@ export function saveSettings(settings: FuzzSettings): SavedSettings {
     namespace: settings.namespace,
     maxCommands: settings.maxCommands,
     ...(settings.seedCommand !== undefined ? { seedCommand: settings.seedCommand } : {}),
+    ...(settings.linked !== undefined ? { linked: saveLinked(settings.linked) } : {}),
   };
+}
+
+function saveLinked(linked: LinkedMailbox): SavedLinkedMailbox {
+  const { protocol, endpoint, user, deliveryTimeoutMs } = linked;
+  return { protocol, host: endpoint.host, port: endpoint.port, user, deliveryTimeoutMs };
 }

@@ -15,6 +15,16 @@ export interface SavedSettings {
   readonly namespace: string;
   readonly maxCommands: number;
   readonly seedCommand?: string;
+  /** The linked mailbox, without its password (a replay takes it from --password-env). */
+  readonly linked?: SavedLinkedMailbox;
+}
+
+export interface SavedLinkedMailbox {
+  readonly protocol: 'pop3';
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  readonly deliveryTimeoutMs: number;
 }
 
 /**

@@ -4,7 +4,7 @@ import type { ImapSearchKey } from '../../model/imap-search-key.js';
 import type { ImapSeqRange, ImapSequenceSet } from '../../model/imap-sequence-set.js';
 
 /** Message numbers stay small: runs hold a handful of messages, and preconditions drop sets beyond the count. */
-const seqNumber = fc.integer({ min: 1, max: 4 });
+const MAX_SEQ_NUMBER = 4;
 /** UIDs in a fresh mailbox usually start at 1; numbers past the last UID test "ignored without any error" (§6.4.8). */
 const uidNumber = fc.integer({ min: 1, max: 8 });
 
@@ -17,8 +17,12 @@ function rangeOf(n: fc.Arbitrary<number>): fc.Arbitrary<ImapSeqRange> {
   );
 }
 
-/** A sequence set of message numbers: "2", "1:3", "3:*", "*", "1,3". */
-export const seqSetArbitrary: fc.Arbitrary<ImapSequenceSet> = fc.array(rangeOf(seqNumber), { minLength: 1, maxLength: 2 });
+/** A sequence set of message numbers up to `max`: "2", "1:3", "3:*", "*", "1,3". */
+export function seqSetArbitraryUpTo(max: number): fc.Arbitrary<ImapSequenceSet> {
+  return fc.array(rangeOf(fc.integer({ min: 1, max })), { minLength: 1, maxLength: 2 });
+}
+
+export const seqSetArbitrary: fc.Arbitrary<ImapSequenceSet> = seqSetArbitraryUpTo(MAX_SEQ_NUMBER);
 /** A sequence set of UIDs. */
 export const uidSetArbitrary: fc.Arbitrary<ImapSequenceSet> = fc.array(rangeOf(uidNumber), { minLength: 1, maxLength: 2 });
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { IMAP_MODEL_RULES, discrepancy } from '../../model/imap-model-rules.js';
-import { ImapModelCommand } from './imap-model-command.js';
-import type { ImapModelReal, ImapSessionModel } from './imap-model-real.js';
+import { ImapModelCommand, type ImapSessionSide } from './imap-model-command.js';
+import type { ImapModelReal } from './imap-model-real.js';
 import { observeUntagged } from './imap-observe.js';
 import { openMailbox } from './imap-select.js';
 
@@ -10,7 +10,7 @@ import { openMailbox } from './imap-select.js';
  * after EXAMINE, all are still there — and the remaining UIDs are the model's (UID SEARCH ALL).
  */
 export class CloseCommand extends ImapModelCommand {
-  check(): boolean {
+  checkIn(): boolean {
     return true;
   }
 
@@ -18,15 +18,15 @@ export class CloseCommand extends ImapModelCommand {
     return 'CLOSE';
   }
 
-  protected async execute(model: ImapSessionModel, real: ImapModelReal): Promise<void> {
-    const box = model.mailbox;
+  protected async execute(side: ImapSessionSide, real: ImapModelReal): Promise<void> {
+    const box = side.model.mailbox;
     const result = await real.sendOk('CLOSE');
     const expunge = result.untagged.find((u) => u.response.kind === 'untagged' && u.response.type === 'expunge');
     if (expunge) real.fail(discrepancy(IMAP_MODEL_RULES.closeSilent, 'CLOSE sent an untagged EXPUNGE', 'no EXPUNGE response', expunge.raw.parts[0]?.bytes.toString('latin1') ?? 'EXPUNGE'));
-    real.check(observeUntagged(box, result.untagged).problem);
+    real.check(observeUntagged(side.view, result.untagged).problem);
     const rule = box.readOnly ? IMAP_MODEL_RULES.closeReadOnly : IMAP_MODEL_RULES.closeExpunges;
     if (!box.readOnly) box.removeDeleted();
-    await openMailbox(model, real, false, rule);
+    await openMailbox(side, real, false, rule);
     if (box.count === 0) return;
     const search = await real.sendOk('UID SEARCH ALL');
     const found = search.untagged.flatMap((u) => (u.response.kind === 'untagged' && u.response.type === 'search' ? u.response.numbers : []));

@@ -3,7 +3,7 @@ import { quoteImap } from '../../protocol/imap/client.js';
 import { IMAP_MODEL_RULES, discrepancy } from '../../model/imap-model-rules.js';
 import { compileSequenceSet, type ImapSequenceSet } from '../../model/imap-sequence-set.js';
 import { seqSetArbitrary } from './imap-arbitraries.js';
-import { ImapModelCommand } from './imap-model-command.js';
+import { ImapModelCommand, type ImapSessionSide } from './imap-model-command.js';
 import type { ImapModelReal, ImapSessionModel } from './imap-model-real.js';
 import { observeUntagged } from './imap-observe.js';
 import { validSetFor } from './imap-set-precondition.js';
@@ -13,10 +13,10 @@ import { validSetFor } from './imap-set-precondition.js';
  * message count, and UIDNEXT and UIDVALIDITY by §2.3.1.1. STATUS is never asked of the selected
  * mailbox ("SHOULD NOT be used on the currently selected mailbox").
  */
-export async function checkCopyTarget(model: ImapSessionModel, real: ImapModelReal): Promise<void> {
+export async function checkCopyTarget({ model, view }: ImapSessionSide<ImapSessionModel>, real: ImapModelReal): Promise<void> {
   const target = model.copyTarget;
-  const result = await real.sendOk(`STATUS ${quoteImap(real.copyMailbox)} (MESSAGES UIDNEXT UIDVALIDITY)`);
-  real.check(observeUntagged(model.mailbox, result.untagged).problem);
+  const result = await real.sendOk(`STATUS ${quoteImap(copyMailboxOf(real))} (MESSAGES UIDNEXT UIDVALIDITY)`);
+  real.check(observeUntagged(view, result.untagged).problem);
   const values = new Map(result.untagged.flatMap((u) => (u.response.kind === 'untagged' && u.response.type === 'status' ? u.response.attributes.map((a) => [a.name, a.value] as const) : [])));
   const messages = values.get('MESSAGES');
   if (messages !== target.messages) {
@@ -36,31 +36,37 @@ export async function checkCopyTarget(model: ImapSessionModel, real: ImapModelRe
  * specified destination mailbox", so its STATUS must count them and its UIDNEXT move on. COPYUID
  * (RFC 4315), when sent, gives the new UIDs, which must ascend past the destination's.
  */
-export class CopyCommand extends ImapModelCommand {
+export class CopyCommand extends ImapModelCommand<ImapSessionModel> {
   constructor(readonly set: ImapSequenceSet) {
     super();
   }
 
-  check(model: Readonly<ImapSessionModel>): boolean {
-    return validSetFor(model.mailbox, false, this.set);
+  checkIn({ view }: ImapSessionSide<ImapSessionModel>): boolean {
+    return validSetFor(view, false, this.set);
   }
 
   toString(): string {
     return `COPY ${compileSequenceSet(this.set)}`;
   }
 
-  protected async execute(model: ImapSessionModel, real: ImapModelReal): Promise<void> {
-    const copied = model.mailbox.resolveSeqSet(this.set).length;
-    const result = await real.sendOk(`COPY ${compileSequenceSet(this.set)} ${quoteImap(real.copyMailbox)}`);
-    real.check(observeUntagged(model.mailbox, result.untagged).problem);
-    const target = model.copyTarget;
+  protected async execute(side: ImapSessionSide<ImapSessionModel>, real: ImapModelReal): Promise<void> {
+    const copied = side.view.resolveSeqSet(this.set).length;
+    const result = await real.sendOk(`COPY ${compileSequenceSet(this.set)} ${quoteImap(copyMailboxOf(real))}`);
+    real.check(observeUntagged(side.view, result.untagged).problem);
+    const target = side.model.copyTarget;
     const code = result.tagged.code;
     const newUids = code?.kind === 'other' && code.name.toUpperCase() === 'COPYUID' ? expandUidSet(code.text?.split(' ')[2] ?? '', copied) : undefined;
     if (newUids && newUids.length === copied) real.check(...newUids.sort((a, b) => a - b).map((uid) => target.uidNext.assign(uid)));
     else for (let i = 0; i < copied; i++) target.uidNext.addUnknown();
     target.messages += copied;
-    await checkCopyTarget(model, real);
+    await checkCopyTarget(side, real);
   }
+}
+
+/** The run's COPY destination; only the one-session model has one. */
+function copyMailboxOf(real: ImapModelReal): string {
+  if (real.copyMailbox === undefined) throw new Error('this run has no COPY destination');
+  return real.copyMailbox;
 }
 
 /** "3956:3958" or "7,9" → the UIDs, at most `limit` of them (a range never expands past it). */

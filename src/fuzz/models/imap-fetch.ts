@@ -3,8 +3,8 @@ import type { ImapFetchAttribute } from '../../protocol/imap/imap-response.js';
 import { IMAP_MODEL_RULES, discrepancy } from '../../model/imap-model-rules.js';
 import { compileSequenceSet, type ImapSequenceSet } from '../../model/imap-sequence-set.js';
 import { seqSetArbitrary, uidSetArbitrary } from './imap-arbitraries.js';
-import { ImapModelCommand } from './imap-model-command.js';
-import type { ImapModelReal, ImapSessionModel } from './imap-model-real.js';
+import { ImapModelCommand, type ImapSessionSide } from './imap-model-command.js';
+import type { ImapModelReal } from './imap-model-real.js';
 import { observeUntagged } from './imap-observe.js';
 import { validSetFor } from './imap-set-precondition.js';
 
@@ -33,36 +33,42 @@ export class FetchCommand extends ImapModelCommand {
     super();
   }
 
-  check(model: Readonly<ImapSessionModel>): boolean {
-    return validSetFor(model.mailbox, this.uid, this.set);
+  checkIn({ view }: ImapSessionSide): boolean {
+    return validSetFor(view, this.uid, this.set);
   }
 
   toString(): string {
     return `${this.uid ? 'UID ' : ''}FETCH ${compileSequenceSet(this.set)} (${this.items.join(' ')})`;
   }
 
-  protected async execute(model: ImapSessionModel, real: ImapModelReal): Promise<void> {
-    const box = model.mailbox;
-    const seqs = this.uid ? box.resolveUidSet(this.set) : box.resolveSeqSet(this.set);
+  protected async execute({ view }: ImapSessionSide, real: ImapModelReal): Promise<void> {
+    const messages = (this.uid ? view.resolveUidSet(this.set) : view.resolveSeqSet(this.set)).flatMap((seq) => view.at(seq) ?? []);
     const result = await real.sendOk(this.toString());
-    const { observed, problem } = observeUntagged(box, result.untagged, { flagsRule: IMAP_MODEL_RULES.flagsValue, uidCommand: this.uid });
+    const { observed, problem } = observeUntagged(view, result.untagged, { flagsRule: IMAP_MODEL_RULES.flagsValue, uidCommand: this.uid });
     real.check(problem);
-    const wanted = this.items.map((item) => ITEMS[item]);
-    for (const seq of seqs) {
-      const got = observed.fetched.get(seq) ?? new Set();
+    // §6.4.8: a UID FETCH answers every message with its UID, asked for or not.
+    const wanted = [...new Set([...this.items.map((item) => ITEMS[item]), ...(this.uid ? (['UID'] as const) : [])])];
+    for (const message of messages) {
+      const got = observed.fetched.get(message) ?? new Set();
       const missing = wanted.filter((name) => !got.has(name));
       if (missing.length > 0) {
-        real.fail(discrepancy(IMAP_MODEL_RULES.fetchMissing, `no ${missing.join(', ')} for message ${seq} (UID ${box.at(seq)?.uid ?? '?'}), which the set names`, `* ${seq} FETCH (${wanted.join(' ')} …)`, got.size === 0 ? 'no FETCH response' : `* ${seq} FETCH (${[...got].join(' ')})`));
+        const seq = view.seqOf(message) ?? '?';
+        real.fail(discrepancy(IMAP_MODEL_RULES.fetchMissing, `no ${missing.join(', ')} for message ${seq} (UID ${message.uid}), which the set names`, `* ${seq} FETCH (${wanted.join(' ')} …)`, got.size === 0 ? 'no FETCH response' : `* ${seq} FETCH (${[...got].join(' ')})`));
       }
     }
   }
 }
 
-export const fetchArbitrary: fc.Arbitrary<FetchCommand> = fc
-  .record({
-    uid: fc.boolean(),
-    seqSet: seqSetArbitrary,
-    uidSet: uidSetArbitrary,
-    items: fc.uniqueArray(fc.constantFrom<ImapModelFetchItem>('FLAGS', 'UID', 'RFC822.SIZE', 'BODY.PEEK[]', 'INTERNALDATE'), { minLength: 1, maxLength: 3 }),
-  })
-  .map(({ uid, seqSet, uidSet, items }) => new FetchCommand(uid, uid ? uidSet : seqSet, items));
+/** FETCH and UID FETCH commands whose message-number sets come from `seqSet`. */
+export function fetchArbitraryOver(seqSet: fc.Arbitrary<ImapSequenceSet>): fc.Arbitrary<FetchCommand> {
+  return fc
+    .record({
+      uid: fc.boolean(),
+      seqSet,
+      uidSet: uidSetArbitrary,
+      items: fc.uniqueArray(fc.constantFrom<ImapModelFetchItem>('FLAGS', 'UID', 'RFC822.SIZE', 'BODY.PEEK[]', 'INTERNALDATE'), { minLength: 1, maxLength: 3 }),
+    })
+    .map(({ uid, seqSet: seqs, uidSet, items }) => new FetchCommand(uid, uid ? uidSet : seqs, items));
+}
+
+export const fetchArbitrary: fc.Arbitrary<FetchCommand> = fetchArbitraryOver(seqSetArbitrary);

@@ -2,8 +2,8 @@ import { quoteImap } from '../../protocol/imap/client.js';
 import type { ImapRule } from '../../protocol/imap/imap-rule.js';
 import { canonicalFlag } from '../../model/imap-flags.js';
 import { IMAP_MODEL_RULES, discrepancy, type ImapModelDiscrepancy } from '../../model/imap-model-rules.js';
-import { ImapModelCommand } from './imap-model-command.js';
-import type { ImapModelReal, ImapSessionModel } from './imap-model-real.js';
+import { ImapModelCommand, type ImapSessionSide } from './imap-model-command.js';
+import type { ImapModelReal, ImapModelState } from './imap-model-real.js';
 import { observeUntagged } from './imap-observe.js';
 
 /** What SELECT/EXAMINE reported (§6.3.1), read from its untagged data and tagged code. */
@@ -20,9 +20,9 @@ interface Opening {
  * SELECT (or EXAMINE) of the run's mailbox, checked against the model: EXISTS is its count (by
  * `countRule`: after CLOSE, the CLOSE rule is what broke), UIDVALIDITY stays, UIDNEXT obeys
  * §2.3.1.1, UNSEEN names the first message without \Seen. The model learns PERMANENTFLAGS and
- * whether the selection is read-only.
+ * whether the selection is read-only; the session's view becomes the mailbox as it is.
  */
-export async function openMailbox(model: ImapSessionModel, real: ImapModelReal, examine: boolean, countRule: ImapRule = IMAP_MODEL_RULES.existsCount): Promise<void> {
+export async function openMailbox({ model, view }: ImapSessionSide, real: ImapModelReal, examine: boolean, countRule: ImapRule = IMAP_MODEL_RULES.existsCount): Promise<void> {
   const verb = examine ? 'EXAMINE' : 'SELECT';
   const result = await real.sendOk(`${verb} ${quoteImap(real.mailbox)}`);
   const opening: Opening = { exists: undefined, uidValidity: undefined, uidNext: undefined, unseen: undefined, permanentFlags: undefined, readOnly: false };
@@ -37,16 +37,17 @@ export async function openMailbox(model: ImapSessionModel, real: ImapModelReal, 
     else if (code.kind === 'simple' && code.name === 'READ-ONLY') opening.readOnly = true;
   }
   const box = model.mailbox;
+  view.reset();
   real.check(...checkOpening(opening, model, examine, countRule));
   if (opening.uidValidity !== undefined) real.check(box.observeUidValidity(opening.uidValidity));
   if (opening.uidNext !== undefined) real.check(box.uidNext.announce(opening.uidNext));
-  real.check(observeUntagged(box, result.untagged).problem);
+  real.check(observeUntagged(view, result.untagged).problem);
   box.readOnly = examine || opening.readOnly;
   // EXAMINE's PERMANENTFLAGS is "()" (§6.3.2 example): it says what this read-only selection may change, not the mailbox.
   if (!examine) box.permanentFlags = opening.permanentFlags === undefined ? undefined : new Set(opening.permanentFlags);
 }
 
-function checkOpening(opening: Opening, model: ImapSessionModel, examine: boolean, countRule: ImapRule): Array<ImapModelDiscrepancy | undefined> {
+function checkOpening(opening: Opening, model: ImapModelState, examine: boolean, countRule: ImapRule): Array<ImapModelDiscrepancy | undefined> {
   const box = model.mailbox;
   const verb = examine ? 'EXAMINE' : 'SELECT';
   const required = (what: string): ImapModelDiscrepancy => discrepancy(IMAP_MODEL_RULES.selectRequiredData, `${verb} completed without ${what}`, what, '(none)');
@@ -70,7 +71,7 @@ export class ReopenCommand extends ImapModelCommand {
     super();
   }
 
-  check(): boolean {
+  checkIn(): boolean {
     return true;
   }
 
@@ -78,7 +79,7 @@ export class ReopenCommand extends ImapModelCommand {
     return this.examine ? 'EXAMINE' : 'SELECT';
   }
 
-  protected async execute(model: ImapSessionModel, real: ImapModelReal): Promise<void> {
-    await openMailbox(model, real, this.examine);
+  protected async execute(side: ImapSessionSide, real: ImapModelReal): Promise<void> {
+    await openMailbox(side, real, this.examine);
   }
 }

@@ -3,33 +3,36 @@ import type { Violation } from '../../protocol/shared/violation.js';
 import type { TranscriptLine } from '../../report/result.js';
 import { renderTranscript } from '../../script/transcript.js';
 import { isTransportError } from '../../transport/errors.js';
-import type { WireLog } from '../../transport/wire-log.js';
+import { WireLog } from '../../transport/wire-log.js';
 import { FuzzFailure, type FindingKind } from '../fuzz-failure.js';
 
-/** The run's one session as transcript lines. */
-export function transcriptOf(log: WireLog): TranscriptLine[] {
-  return renderTranscript([{ name: '1', log }]);
+/** A run's wire logs: its one session's, or several sessions' by name (a run with two connections). */
+export type RunLog = WireLog | ReadonlyArray<{ readonly name: string; readonly log: WireLog }>;
+
+/** The run's sessions as transcript lines, merged in time order; one session is named "1". */
+export function transcriptOf(log: RunLog): TranscriptLine[] {
+  return renderTranscript(log instanceof WireLog ? [{ name: '1', log }] : log);
 }
 
 /** A breach found in a run (a model rule or a violation the strict client reported), as a finding of `kind`. */
 export function breachFailure(
   kind: FindingKind,
   breach: { readonly rule: string; readonly ref: RfcRef; readonly level: RequirementLevel; readonly message: string; readonly expected?: string; readonly received?: string },
-  log: WireLog,
+  log: RunLog,
 ): FuzzFailure {
   const { rule, ref, level, message, expected, received } = breach;
   return new FuzzFailure({ kind, message, ref, level, rule, ...(expected !== undefined ? { expected } : {}), ...(received !== undefined ? { received } : {}), transcript: transcriptOf(log) });
 }
 
 /** A violation the strict client reported, as a finding of `kind`; the message prefixed with the command it came in. */
-export function violationFailure(v: Violation, kind: FindingKind, log: WireLog, prefix?: string): FuzzFailure {
+export function violationFailure(v: Violation, kind: FindingKind, log: RunLog, prefix?: string): FuzzFailure {
   return breachFailure(kind, { ...v, message: prefixed(v.message, prefix) }, log);
 }
 
 /** A broken model rule (each model's breach has this shape), as a 'model' finding. */
 export function modelFailure(
   found: { readonly rule: { readonly rule: string; readonly ref: RfcRef; readonly level: RequirementLevel }; readonly message: string; readonly expected: string; readonly received: string },
-  log: WireLog,
+  log: RunLog,
   prefix?: string,
 ): FuzzFailure {
   return breachFailure('model', { ...found.rule, message: prefixed(found.message, prefix), expected: found.expected, received: found.received }, log);
@@ -57,7 +60,7 @@ export interface AnswerRules {
  * one was owed is a reset, an over-long line is malformed, a failed reconnect is a dead server.
  * Anything else (a fault of the tool) is returned as is, for the caller to throw.
  */
-export function transportFailure(err: unknown, what: string, log: WireLog, rules: AnswerRules): unknown {
+export function transportFailure(err: unknown, what: string, log: RunLog, rules: AnswerRules): unknown {
   if (!isTransportError(err)) return err;
   const owed = { ref: rules.owedBy, level: 'MUST' as const };
   switch (err.code) {

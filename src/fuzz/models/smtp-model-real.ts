@@ -2,7 +2,6 @@ import type { SmtpBreach } from '../../model/smtp-model-rules.js';
 import { sectionOf } from '../../protocol/shared/rule.js';
 import type { Violation } from '../../protocol/shared/violation.js';
 import { SmtpClient } from '../../protocol/smtp/client.js';
-import { encodeDataBody } from '../../protocol/smtp/dot-stuffing.js';
 import type { SmtpReply } from '../../protocol/smtp/reply-assembler.js';
 import { WireLog } from '../../transport/wire-log.js';
 import { FuzzFailure } from '../fuzz-failure.js';
@@ -63,7 +62,7 @@ export class SmtpModelReal {
       throw this.transportFailure(err, 'connect');
     }
     const greeting = await this.read(() => this.client!.greeting(), 'the greeting');
-    if (greeting.code !== 220) throw new Error(`SMTP greeting was ${greeting.code ?? 'unreadable'}, not 220: the envelope model needs an open session`);
+    if (greeting.code !== 220) throw new Error(`SMTP greeting was ${greeting.code ?? 'unreadable'}, not 220: the run needs an open session`);
   }
 
   /** One command line, its checked reply. */
@@ -71,13 +70,14 @@ export class SmtpModelReal {
     return this.read(() => this.session().command(line), line.split(' ')[0] ?? line);
   }
 
-  /**
-   * The message after a 354: dot-stuffed, ended by "." (§4.5.2). Sent through the client so its
-   * conversation follows the content; the last CRLF is the one command() adds.
-   */
+  /** The message after a 354: dot-stuffed, ended by "." (§4.5.2), its octets sent as they are. */
   sendContent(message: Buffer): Promise<SmtpReply> {
-    const encoded = encodeDataBody(message);
-    return this.read(() => this.session().command(encoded.subarray(0, -2).toString('latin1')), 'the end of mail data');
+    return this.read(() => this.session().content(message), 'the end of mail data');
+  }
+
+  /** The keywords of the last EHLO reply (uppercased), or undefined before one. */
+  get ehloKeywords(): ReadonlyMap<string, readonly string[]> | undefined {
+    return this.client?.ehloReply?.keywords;
   }
 
   check(breaches: readonly SmtpBreach[]): void {

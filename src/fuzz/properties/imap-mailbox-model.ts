@@ -1,17 +1,16 @@
-import fc from 'fast-check';
 import { rfc3501 } from '../../protocol/imap/imap-rule.js';
-import { FuzzFailure } from '../fuzz-failure.js';
 import { executedCommands } from '../models/executed-commands.js';
-import type { FuzzProperty, FuzzSettings, FuzzStats } from '../fuzz-property.js';
+import type { FuzzProperty } from '../fuzz-property.js';
 import { imapModelCommandArbitrary } from '../models/imap-commands.js';
 import { checkCopyTarget } from '../models/imap-copy.js';
-import type { ImapModelReal, ImapSessionModel } from '../models/imap-model-real.js';
+import { sessionReal, sessionSide } from '../models/imap-model-command.js';
+import type { ImapModelReals, ImapSessionModel } from '../models/imap-model-real.js';
 import { createSessionModel } from '../models/imap-model-real.js';
-import { closeModelSession, openModelSession } from '../models/imap-model-session.js';
-import { openMailbox } from '../models/imap-select.js';
+import { modelCommandsArbitrary, needsAccount, runImapModel, type ImapModelRunCommands } from '../models/imap-model-run.js';
+import { ONE_SESSION } from '../models/imap-model-session.js';
 
 /** A run's input: the commands fast-check generated (and wrapped, to know which ran). */
-export type ImapModelCommands = Iterable<fc.AsyncCommand<ImapSessionModel, ImapModelReal>>;
+export type ImapModelCommands = ImapModelRunCommands<ImapSessionModel>;
 
 /**
  * Model-based state fuzzing of one IMAP mailbox: random sequences of APPEND, STORE, FETCH, SEARCH,
@@ -25,30 +24,13 @@ export const imapMailboxModel: FuzzProperty<ImapModelCommands> = {
   summary: 'a mailbox keeps the state RFC 3501 defines: UIDs ascending and stable, flags as stored, messages byte-exact, SEARCH, EXPUNGE and CLOSE as specified',
   ref: rfc3501('2.3'),
   level: 'MUST',
-  unavailableReason(settings) {
-    return settings.user === undefined || settings.password === undefined ? 'needs an account to create its mailboxes: give --user and a password' : undefined;
+  unavailableReason: needsAccount,
+  arbitrary: (settings, replay) => modelCommandsArbitrary(imapModelCommandArbitrary(), settings, replay),
+  run(commands, settings, stats) {
+    const model = createSessionModel();
+    // The COPY destination starts empty, as STATUS must show.
+    const prepare = (reals: ImapModelReals): Promise<void> => checkCopyTarget(sessionSide(model, 0), sessionReal(reals, 0));
+    return runImapModel(commands, model, { settings, stats, layout: ONE_SESSION, prepare });
   },
-  arbitrary(settings, replay) {
-    // size 'max': lengths spread up to maxCommands (fast-check's default size stops near 10), as each run's set-up costs more than its commands.
-    const replayPath = replay?.replayPath !== undefined ? { replayPath: replay.replayPath } : {};
-    return fc.commands([imapModelCommandArbitrary()], { maxCommands: settings.maxCommands, size: 'max', ...replayPath });
-  },
-  run: runMailboxModel,
   describeInput: executedCommands,
 };
-
-async function runMailboxModel(commands: ImapModelCommands, settings: FuzzSettings, stats: FuzzStats): Promise<void> {
-  const real = await openModelSession(settings, stats);
-  let reuse = true;
-  try {
-    const model = createSessionModel();
-    await openMailbox(model, real, false);
-    await checkCopyTarget(model, real);
-    await fc.asyncModelRun(() => ({ model, real }), commands);
-  } catch (err) {
-    reuse = !(err instanceof FuzzFailure) || (err.evidence.kind !== 'hang' && err.evidence.kind !== 'reset');
-    throw err;
-  } finally {
-    await closeModelSession(real, settings, reuse);
-  }
-}

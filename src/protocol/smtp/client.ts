@@ -54,6 +54,11 @@ export class SmtpClient {
   async data(message: Uint8Array): Promise<CheckedSmtpReply> {
     const go = await this.command('DATA');
     if (go.reply.code !== 354) return go;
+    return this.content(message);
+  }
+
+  /** After a 354: the message as bytes (8-bit octets intact), dot-stuffed and ended by "." (§4.5.2); the end-of-data reply. */
+  async content(message: Uint8Array): Promise<CheckedSmtpReply> {
     await this.send(encodeDataBody(message));
     return this.readReply();
   }

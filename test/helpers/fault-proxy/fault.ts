@@ -65,6 +65,13 @@ export type ClientAction = ServerAction | { readonly do: 'answer'; readonly byte
 export interface FaultHooks {
   client?(unit: ClientUnit, session: SessionView): ClientAction | undefined;
   server?(unit: ServerUnit, session: SessionView): ServerAction | undefined;
+  /**
+   * The client went away (FIN or abort, or the proxy closing its side after the server did);
+   * called once per connection, also to let cross-connection state forget it. Bytes returned
+   * reach the server before the proxy closes that side too (a QUIT the client never sent) and
+   * count as the fault having fired.
+   */
+  clientGone?(session: SessionView): Buffer | undefined;
 }
 
 export interface Fault {

@@ -7,14 +7,19 @@
  * - open(connection): called once per client connection, with its number on this proxy (1 for the
  *   first); returns hooks (fault.ts). Keep per-connection state in the closure (see
  *   imap.drop-expunge); use `stateless(...)` when there is none. Faults that need a second session
- *   (a mailbox seen by two clients, state carried between POP3 sessions) tell them apart by number.
+ *   (a mailbox seen by two clients, state carried between POP3 sessions) tell them apart by number;
+ *   state that open connections share lives in a faults/connection-registry.ts (see faults/pop3-sessions.ts).
  *   - server(unit, session): a server unit (an SMTP reply line, a POP3 line, a whole IMAP response
  *     with its literals) with `answers` (the verb of the command it answers) and `final`.
  *   - client(unit, session): a client command line, other line, or announced octets.
+ *   - clientGone(session): the client left; return bytes the server should still get (a QUIT the
+ *     client never sent), and drop the connection from any state shared between connections.
  *   Return undefined to forward unchanged, or an action: replace (empty bytes drop), answer (client
  *   only: the proxy replies itself), hang, reset, crash. Return an action only when the fault
  *   really changes something: every action counts in FaultProxy.triggered.
- * - Byte edits go in edits.ts; they touch line pieces only, never literal octets.
+ * - Byte edits go in edits.ts (POP3's in faults/pop3-edits.ts); they touch line pieces only, never
+ *   literal octets. POP3 hooks see more of the session (the command answered, body or status
+ *   line) through pop3View(session).
  * - Prove it in test/integration/fault-proxy.test.ts against the real server: it fires
  *   (triggered > 0) and the client sees what the summary says.
  * Hooks see the session as the real server has it (before the unit at hand); a rewritten reply

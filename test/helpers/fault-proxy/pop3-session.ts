@@ -1,14 +1,23 @@
 import { expectsMultiline, opensSaslExchange, parseCommandLine, type Pop3Command } from '../../../src/protocol/pop3/pop3-command.js';
-import type { ClientUnit, ServerUnit } from './fault.js';
+import type { ClientUnit, ServerUnit, SessionView } from './fault.js';
 import type { Frame } from './framing.js';
 import { clientUnit, GREETING, lineText, MAX_TRACKED_COMMANDS, type Session } from './session.js';
 
-const LOGIN_VERBS = new Set(['PASS', 'APOP', 'AUTH']);
+/** Commands whose +OK opens the TRANSACTION state (RFC 1939 §7, RFC 5034 §4). */
+export const LOGIN_VERBS: ReadonlySet<string> = new Set(['PASS', 'APOP', 'AUTH']);
 
 const startsWith = (frame: Frame, prefix: string): boolean => frame.bytes.toString('latin1', 0, prefix.length) === prefix;
 const isDotLine = (frame: Frame): boolean => /^\.\r?\n$/.test(frame.bytes.toString('latin1', 0, 3));
 /** "+ challenge" during AUTH (RFC 5034 §4); "+OK" is a status. */
 const isContinuation = (frame: Frame): boolean => startsWith(frame, '+') && !startsWith(frame, '+OK');
+
+/** What POP3 faults may ask beyond SessionView, as the server has it before the unit at hand. */
+export interface Pop3SessionView extends SessionView {
+  /** The command the next server unit answers, arguments included (PASS's redacted); undefined when none is owed. */
+  readonly answering: Pop3Command | undefined;
+  /** The next server unit is a line of a multi-line body or its "." (not a status line). */
+  readonly inBody: boolean;
+}
 
 /**
  * Responses come in command order (RFC 2449 §6.6 for pipelining); a +OK to LIST/UIDL without an
@@ -24,8 +33,16 @@ export class Pop3Session implements Session {
   repliesOwed = 1;
   repliesDone = 0;
   private readonly owed: Pop3Command[] = [{ verb: GREETING, args: [] }];
-  private inBody = false;
+  private body = false;
   private inSasl = false;
+
+  get answering(): Pop3Command | undefined {
+    return this.owed[0];
+  }
+
+  get inBody(): boolean {
+    return this.body;
+  }
 
   classifyClient(frame: Frame): ClientUnit {
     if (this.inSasl) return clientUnit(frame, 'line');
@@ -53,10 +70,10 @@ export class Pop3Session implements Session {
     if (!unit.final) {
       if (this.inBody) return;
       if (isContinuation(unit)) this.inSasl = true;
-      else this.inBody = true;
+      else this.body = true;
       return;
     }
-    this.inBody = false;
+    this.body = false;
     this.inSasl = false;
     this.owed.shift();
     this.repliesDone += 1;
@@ -64,4 +81,10 @@ export class Pop3Session implements Session {
     if (LOGIN_VERBS.has(head.verb)) this.authenticated = true;
     if (head.verb === 'STLS') this.opaque = true;
   }
+}
+
+/** The POP3 view of a hook's session; throws for another protocol's (a POP3 fault on the wrong proxy). */
+export function pop3View(session: SessionView): Pop3SessionView {
+  if (!(session instanceof Pop3Session)) throw new Error(`a POP3 fault got a ${session.protocol} session`);
+  return session;
 }

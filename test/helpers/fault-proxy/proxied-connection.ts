@@ -8,6 +8,8 @@ import type { Session } from './session.js';
 export const MAX_CLIENT_LINE_BYTES = 64 * 1024;
 /** Longest server unit (an IMAP response with its literals) buffered for rewriting. */
 export const MAX_SERVER_UNIT_BYTES = 8 * 1024 * 1024;
+/** How long the server gets to close after a fault's last words for it (FaultHooks.clientGone). */
+export const GOODBYE_MS = 2000;
 
 export interface UpstreamAddress {
   readonly host: string;
@@ -34,6 +36,8 @@ interface OwnAnswer {
   readonly close: boolean;
 }
 
+const EMPTY = Buffer.alloc(0);
+
 /** Closes after what was written has gone out (FIN), then frees the socket. */
 function closeGracefully(socket: net.Socket): void {
   if (socket.destroyed || socket.writableEnded) return;
@@ -50,6 +54,10 @@ export class ProxiedConnection {
   private readonly answers: OwnAnswer[] = [];
   /** The proxy answered a command with close: later client bytes are ignored. */
   private clientShut = false;
+  /** The fault has been told the client left (FaultHooks.clientGone). */
+  private clientLeft = false;
+  /** The fault's last bytes went to the server with a FIN: its side closes on its own (bounded). */
+  private goodbyeSent = false;
 
   constructor(
     private readonly client: net.Socket,
@@ -60,7 +68,9 @@ export class ProxiedConnection {
   ) {
     this.serverFrames = new FrameSplitter({ maxUnitBytes: MAX_SERVER_UNIT_BYTES, literalsInUnit: protocol === 'imap' });
     this.session = createSession(protocol, this.clientFrames);
-    this.upstream = net.connect({ host: upstream.host, port: upstream.port, allowHalfOpen: true });
+    // No Nagle: the proxy writes a reply unit by unit, and each small write would otherwise wait ~40 ms for an ACK.
+    this.upstream = net.connect({ host: upstream.host, port: upstream.port, allowHalfOpen: true, noDelay: true });
+    client.setNoDelay(true);
     this.wire();
   }
 
@@ -77,22 +87,29 @@ export class ProxiedConnection {
     client.on('data', (chunk: Buffer) => this.fromClient(chunk));
     upstream.on('data', (chunk: Buffer) => this.fromServer(chunk));
     client.on('end', () => {
+      const last = this.noteClientGone();
       // A hung server never reads the goodbye; otherwise the server sees the client's FIN.
       if (this.mode === 'hung') return this.destroy(false);
       if (this.mode !== 'done') this.toServer(this.clientFrames.drain());
-      upstream.end();
+      if (last.length > 0) this.sendGoodbye(last);
+      else upstream.end();
     });
     upstream.on('end', () => {
       if (this.mode === 'hung') return; // a hung server keeps the client waiting, whatever the real one does
       if (this.mode !== 'done') this.toClient(this.serverFrames.drain());
       closeGracefully(client);
     });
-    upstream.on('close', () => {
-      if (this.mode !== 'hung') closeGracefully(client);
+    upstream.on('close', (hadError) => {
+      if (this.mode === 'hung') return;
+      // Mirror a reset as a reset: turning the server's RST into a FIN would show the client an orderly close that never happened.
+      if (hadError && !client.destroyed) client.resetAndDestroy();
+      else closeGracefully(client);
     });
     client.on('close', () => {
+      const last = this.noteClientGone();
       this.mode = 'done';
-      upstream.destroy();
+      if (last.length > 0) this.sendGoodbye(last);
+      else if (!this.goodbyeSent) upstream.destroy();
       this.events.closed(this);
     });
     // Errors end in 'close', which closes the other side.
@@ -174,6 +191,23 @@ export class ProxiedConnection {
       this.upstream.destroy();
       closeGracefully(this.client);
     }
+  }
+
+  /** Tells the fault, once, that the client left; returns its bytes for the server if it can still take them. */
+  private noteClientGone(): Buffer {
+    if (this.clientLeft) return EMPTY;
+    this.clientLeft = true;
+    const bytes = this.hooks.clientGone?.(this.session);
+    // Only a framed, live session: not into a TLS stream, a hung server or a closed socket.
+    if (!bytes || bytes.length === 0 || this.mode !== 'framed' || this.clientShut || !this.upstream.writable) return EMPTY;
+    this.events.fired();
+    return bytes;
+  }
+
+  private sendGoodbye(bytes: Buffer): void {
+    this.goodbyeSent = true;
+    this.upstream.end(bytes);
+    this.upstream.setTimeout(GOODBYE_MS, () => this.upstream.destroy());
   }
 
   private goRaw(): void {

@@ -1,4 +1,4 @@
-import type { ClientUnit, ServerUnit } from './fault.js';
+import type { ClientUnit, ServerUnit, SessionView } from './fault.js';
 import type { Frame, FrameSplitter } from './framing.js';
 import { clientUnit, GREETING, lineText, MAX_TRACKED_COMMANDS, type Session } from './session.js';
 
@@ -19,13 +19,21 @@ export function replyCode(unit: Frame): number {
 
 const isDotLine = (frame: Frame): boolean => /^\.\r?\n$/.test(frame.bytes.toString('latin1', 0, 3));
 
+/** What SMTP faults may ask beyond SessionView, as the server has it before the unit at hand. */
+export interface SmtpSessionView extends SessionView {
+  /** Client lines are message text: the server answered DATA with 354 and the "." has not come. */
+  readonly inBody: boolean;
+  /** Lines of the reply in progress the server has sent so far: 0 when the next line starts a reply (§4.2.1). */
+  readonly replyLinesSent: number;
+}
+
 /**
  * One reply per command, in order (RFC 5321 §4.2, RFC 2920 §3.1), so a FIFO of verbs says which
  * command a reply line answers. Message text between 354 and "." and SASL responses after 334 are
  * not commands. Limitation: a client that sends message text before DATA's 354 arrives (which
  * RFC 2920 §3.1 forbids) has its text read as commands.
  */
-export class SmtpSession implements Session {
+export class SmtpSession implements Session, SmtpSessionView {
   readonly protocol = 'smtp';
   readonly ordered = true;
   authenticated = false;
@@ -34,17 +42,26 @@ export class SmtpSession implements Session {
   repliesOwed = 1;
   repliesDone = 0;
   private readonly owed: Owed[] = [{ verb: GREETING, endsTransaction: false }];
-  private inBody = false;
+  private body = false;
+  private linesSent = 0;
   /** After 334 to AUTH, client lines are SASL responses (RFC 4954 §4) and every reply is still AUTH's. */
   private inSasl = false;
 
   constructor(private readonly clientFrames: FrameSplitter) {}
 
+  get inBody(): boolean {
+    return this.body;
+  }
+
+  get replyLinesSent(): number {
+    return this.linesSent;
+  }
+
   classifyClient(frame: Frame): ClientUnit {
     if (frame.octets) return clientUnit(frame, 'octets');
-    if (this.inBody) {
+    if (this.body) {
       if (!isDotLine(frame)) return clientUnit(frame, 'line');
-      this.inBody = false;
+      this.body = false;
       return clientUnit(frame, 'line', END_OF_DATA);
     }
     if (this.inSasl) return clientUnit(frame, 'line');
@@ -68,6 +85,7 @@ export class SmtpSession implements Session {
   }
 
   received(unit: ServerUnit): void {
+    this.linesSent = unit.final ? 0 : this.linesSent + 1;
     const head = this.owed[0];
     if (!unit.final || head === undefined) return;
     const code = replyCode(unit);
@@ -99,7 +117,7 @@ export class SmtpSession implements Session {
         if (command.endsTransaction) this.inMailTransaction = false;
         break;
       case 'DATA':
-        this.inBody = code === 354;
+        this.body = code === 354;
         break;
       case 'AUTH':
         if (code === 235) this.authenticated = true;
@@ -109,4 +127,10 @@ export class SmtpSession implements Session {
         break;
     }
   }
+}
+
+/** The SMTP view of a hook's session; throws for another protocol's (an SMTP fault on the wrong proxy). */
+export function smtpView(session: SessionView): SmtpSessionView {
+  if (!(session instanceof SmtpSession)) throw new Error(`an SMTP fault got a ${session.protocol} session`);
+  return session;
 }

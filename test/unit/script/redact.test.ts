@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { REDACTED, redactCaseResult } from '../../../src/script/redact.js';
+import { escapeBytes } from '../../../src/protocol/shared/bytes.js';
+import { REDACTED, redactCaseResult, secretRedactor } from '../../../src/script/redact.js';
 import { buildCase } from '../../helpers/sample-run.js';
 
 test('a secret disappears from transcript, failures and reason, also in its escaped wire form', () => {
@@ -29,4 +30,14 @@ test('no secrets: the result is returned as is', () => {
   const base = buildCase({ id: 'smtp.rfc5321.y', verdict: 'pass' });
   assert.equal(redactCaseResult(base, []), base);
   assert.equal(redactCaseResult(base, ['']), base);
+});
+
+test('a secret is also found inside an IMAP quoted string and base64-encoded (SASL LOGIN)', () => {
+  const secret = 'can"ary\\pw';
+  const redact = secretRedactor([secret])!;
+  // LOGIN alice "can\"ary\\pw", and that line as a transcript escapes it once more.
+  const quoted = 'can\\"ary\\\\pw';
+  assert.equal(redact(`a1 LOGIN alice "${quoted}"`), `a1 LOGIN alice "${REDACTED}"`);
+  assert.equal(redact(escapeBytes(Buffer.from(`a1 LOGIN alice "${quoted}"`), Infinity)), `a1 LOGIN alice "${REDACTED}"`);
+  assert.equal(redact(Buffer.from(secret).toString('base64')), REDACTED);
 });
