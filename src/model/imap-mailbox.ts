@@ -54,7 +54,7 @@ export class ImapMailboxModel {
     const before = this.validity;
     this.validity ??= value;
     if (before === undefined || before === value) return undefined;
-    return discrepancy(IMAP_MODEL_RULES.uidValidityStable, `UIDVALIDITY changed from ${before} to ${value} within one session, on a mailbox whose UIDs may not change`, `UIDVALIDITY ${before}`, `UIDVALIDITY ${value}`);
+    return discrepancy(IMAP_MODEL_RULES.uidValidityStable, `UIDVALIDITY changed from ${before} to ${value} while the mailbox kept its UIDs (one session re-selecting it, or two sessions on it at once)`, `UIDVALIDITY ${before}`, `UIDVALIDITY ${value}`);
   }
 
   /** A message the server accepted by APPEND, with the UID it got. */

@@ -56,6 +56,7 @@ export interface FaultOutcome {
 
 /** Runs the plan's suites, then its fuzz campaign, against the real server behind `fault`. */
 export async function detectFault(fault: Fault, server: DetectionServer, plan: DetectionPlan): Promise<FaultOutcome> {
+  await server.tidy();
   const suite = plan.cases === 'none' ? { detections: [], errors: [], triggered: 0, ms: 0 } : await runSuitesThrough(fault, server, plan.cases);
   const fuzz = plan.properties === 'none' ? { detections: [], ms: 0 } : await fuzzThrough(fault, server, { ...plan, properties: plan.properties });
   return {

@@ -17,6 +17,12 @@ export interface DetectionServer {
   /** Case ids the clean server fails: its documented deviations (test/baselines). */
   readonly deviations: ReadonlySet<string>;
   fuzzSettings(endpoint: FuzzEndpoint): FuzzSettings;
+  /**
+   * Empties what earlier runs left on the lab account (a fault that breaks a case's cleanup leaves
+   * its messages and mailboxes behind), straight through the server, not the proxy. The account is
+   * the lab's own: nothing on it is anybody's mail.
+   */
+  tidy(): Promise<void>;
 }
 
 export interface DetectionLab {
@@ -72,7 +78,14 @@ export async function startDetectionLab(): Promise<DetectionLab> {
   const linked: FuzzSettings['linked'] = { protocol: 'pop3', endpoint: { host: dovecot.host, port: dovecot.pop3Port }, user: 'alice', password: PASSWORD, deliveryTimeoutMs: 5000 };
   const accountVars = new Map([['user', 'alice'], ['password', PASSWORD]]);
   const seedCommand = dovecot.seedCommand('alice');
+  const tidyAccount = async (): Promise<void> => {
+    const extra = (await dovecot.doveadm(['mailbox', 'list', '-u', 'alice'])).split('\n').map((n) => n.trim()).filter((n) => n !== '' && n !== 'INBOX');
+    // Deepest first, so a parent is empty when its turn comes.
+    for (const name of extra.sort((a, b) => b.length - a.length)) await dovecot.doveadm(['mailbox', 'delete', '-u', 'alice', '-s', name]);
+    await dovecot.doveadm(['expunge', '-u', 'alice', 'mailbox', 'INBOX', 'all']);
+  };
   const server = (protocol: Protocol, port: number, vars: ReadonlyMap<string, string>, baseline: string, seed?: string): DetectionServer => ({
+    tidy: protocol === 'smtp' ? () => Promise.resolve() : tidyAccount,
     protocol,
     port,
     vars,

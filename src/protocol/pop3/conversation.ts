@@ -90,7 +90,7 @@ export class Pop3Conversation {
       const { line, violations } = parseContinuationLine(framed);
       return { framed, parsed: line, violations };
     }
-    const { line, violations } = parseStatusLine(framed);
+    const { line, violations } = parseStatusLine(framed, { greeting: command === GREETING_COMMAND });
     if (command === GREETING_COMMAND) {
       const greeting = checkGreeting(line);
       this.apopTimestamp = greeting.apopTimestamp;

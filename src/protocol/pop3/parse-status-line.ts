@@ -58,8 +58,12 @@ export function readStatus(bytes: Uint8Array): Pop3Status | undefined {
   return STATUSES.find((s) => head.startsWith(s));
 }
 
-/** Parses one status line. Never throws; every deviation is a located Violation (line offsets). */
-export function parseStatusLine(line: FramedLine): { line: Pop3StatusLine; violations: Violation[] } {
+/**
+ * Parses one status line. Never throws; every deviation is a located Violation (line offsets).
+ * `greeting`: the line is the server greeting, `"+OK" [resp-code] *gchar ...` (RFC 2449 §3), where
+ * no SP has to follow the status (single-line's `status [SP text]` does not apply).
+ */
+export function parseStatusLine(line: FramedLine, options: { readonly greeting?: boolean } = {}): { line: Pop3StatusLine; violations: Violation[] } {
   const bytes = line.bytes;
   const violations: Violation[] = [];
   const status = readStatus(bytes);
@@ -71,7 +75,7 @@ export function parseStatusLine(line: FramedLine): { line: Pop3StatusLine; viola
       createPop3Violation(STATUS_LINE_RULES.status, 0, 'line does not start with a status indicator', '"+OK" / "-ERR"', bytes.subarray(0, 4)),
     );
   } else {
-    textStart = checkStatusWord(bytes, status, violations);
+    textStart = checkStatusWord(bytes, status, options.greeting === true, violations);
     if (bytes[textStart] === OPEN) codes = readRespCode(bytes, textStart, violations);
     // After a bad separator (reported), the text checks start past it: one report per byte.
     else checkText(bytes, textStart === status.length ? textStart + 1 : textStart, true, violations);
@@ -85,8 +89,8 @@ export function parseStatusLine(line: FramedLine): { line: Pop3StatusLine; viola
   };
 }
 
-/** Checks the status word's case and the SP after it; returns where the text starts. */
-function checkStatusWord(bytes: Buffer, status: Pop3Status, violations: Violation[]): number {
+/** Checks the status word's case and the SP after it (not owed in a greeting); returns where the text starts. */
+function checkStatusWord(bytes: Buffer, status: Pop3Status, greeting: boolean, violations: Violation[]): number {
   const n = status.length;
   // "Servers MUST send the "+OK" and "-ERR" in upper case." (RFC 1939 §3)
   if (bytes.subarray(0, n).toString('latin1') !== status) {
@@ -96,6 +100,7 @@ function checkStatusWord(bytes: Buffer, status: Pop3Status, violations: Violatio
   }
   if (bytes.length === n) return n;
   if (bytes[n] === SP) return n + 1;
+  if (greeting) return n;
   // single-line = status [SP text] CRLF (RFC 2449 §3): "+OKfoo" is not a status followed by text.
   violations.push(
     createPop3Violation(STATUS_LINE_RULES.separator, n, `"${status}" followed by neither SP nor CRLF`, 'SP / CRLF', bytes.subarray(n, n + 1)),

@@ -51,6 +51,7 @@ function uidValidityChangesOnReselect(): Fault {
     level: 'MUST',
     // A new UIDVALIDITY tells the client every UID changed, which must not happen within a session.
     summary: 'The k-th SELECT or EXAMINE on a connection reports UIDVALIDITY k−1 higher than the server\'s, so re-selecting a mailbox announces new UIDs within the session.',
+    detectedBy: ['imap.rfc3501.sel-reselect-keeps-uids'],
     open: () => {
       let selections = 0;
       return {

@@ -26,6 +26,7 @@ export const IMAP_FAULTS: readonly Fault[] = [
     ref: rfc(3501, '7.4.1'),
     level: 'MUST',
     summary: 'The first untagged "* n EXPUNGE" on a connection is never sent, so the client\'s sequence numbers drift from the server\'s.',
+    detectedBy: ['imap.rfc3501.sel-expunge-reports-each', 'imap.rfc3501.multi-expunge-at-noop'],
     open: () => {
       let dropped = false;
       return {
@@ -46,6 +47,7 @@ export const IMAP_FAULTS: readonly Fault[] = [
     // literal) as data, so the rest of the response never parses; n-1 would leave a message's last
     // LF to be read as syntax, which some framers skip, and {0} would become {-1}.
     summary: 'Every literal the server announces as {n} is announced as {n+1}, with the same n octets after it.',
+    detectedBy: ['imap.rfc3501.sel-fetch-body-text', 'imap.rfc3501.sel-fetch-rfc822'],
     open: stateless({ server: (unit) => replace(growLiteralAnnouncements(unit)) }),
   },
   {
@@ -54,6 +56,7 @@ export const IMAP_FAULTS: readonly Fault[] = [
     ref: rfc(3501, '6.4.6'),
     level: 'MUST',
     summary: 'FETCH responses leave \\Flagged out of FLAGS, so STORE +FLAGS (\\Flagged) appears not to stick (§7.4.2).',
+    detectedBy: ['imap.rfc3501.sel-store-plus-flags', 'imap.rfc3501.sel-fetch-flags'],
     open: stateless({ server: (unit) => replace(dropFlaggedFromFetch(unit)) }),
   },
   {
@@ -62,9 +65,10 @@ export const IMAP_FAULTS: readonly Fault[] = [
     ref: rfc(3501, '6.4.1'),
     level: 'MUST',
     summary: 'The tagged completion of CHECK is never sent (§2.2.1), nor anything after it: the client waits forever.',
+    detectedBy: ['imap.rfc3501.sel-check-ok'],
     open: stateless({ server: (unit) => (unit.final && unit.answers === 'CHECK' ? HANG : undefined) }),
   },
-  crashOnLongLine('imap', rfc(7162, '4'), 'SHOULD', 'accepting it (servers should take lines of 8192 octets)'),
+  { ...crashOnLongLine('imap', rfc(7162, '4'), 'SHOULD', 'accepting it (servers should take lines of 8192 octets)'), detectedBy: ['imap.rfc7162.long-command-line'] },
   {
     name: 'imap.expunge-during-fetch',
     protocol: 'imap',
@@ -101,6 +105,7 @@ export const IMAP_FAULTS: readonly Fault[] = [
     ref: rfc(3501, '2.2.2'),
     level: 'MUST',
     summary: 'The tagged completion of NOOP carries the client\'s tag with a "." appended ("a3. OK" for "a3"), so the command the client sent is never completed.',
+    detectedBy: ['imap.rfc3501.any-noop-selected'],
     open: stateless({ server: (unit) => (unit.final && unit.answers === 'NOOP' ? replace(appendToTag(unit, '.')) : undefined) }),
   },
   {
@@ -109,6 +114,7 @@ export const IMAP_FAULTS: readonly Fault[] = [
     ref: rfc(3501, '9'),
     level: 'MUST',
     summary: 'BODYSTRUCTURE in a FETCH response lacks its closing ")", so the FETCH list is never closed.',
+    detectedBy: ['imap.rfc3501.sel-fetch-bodystructure-nested'],
     open: stateless({ server: (unit) => replace(unbalanceBodystructure(unit)) }),
   },
   {
@@ -117,6 +123,7 @@ export const IMAP_FAULTS: readonly Fault[] = [
     ref: rfc(3501, '9'),
     level: 'MUST',
     summary: 'INTERNALDATE in a FETCH response is written in ISO 8601 ("1996-07-17T02:44:25-07:00") instead of the date-time "17-Jul-1996 02:44:25 -0700".',
+    detectedBy: ['imap.rfc3501.sel-fetch-internaldate'],
     open: stateless({ server: (unit) => replace(isoInternalDate(unit)) }),
   },
   {
@@ -125,6 +132,7 @@ export const IMAP_FAULTS: readonly Fault[] = [
     ref: rfc(3501, '9'),
     level: 'MUST',
     summary: 'The LIST response to LIST "" "" (the hierarchy delimiter request, §6.3.8) gives the delimiter unquoted (/ for "/"); other LIST responses stay right.',
+    detectedBy: ['imap.rfc3501.auth-list-delimiter'],
     open: () => {
       let delimiterTag: string | undefined;
       return {
@@ -146,6 +154,7 @@ export const IMAP_FAULTS: readonly Fault[] = [
     ref: rfc(3501, '2.2.2'),
     level: 'MUST',
     summary: 'SEARCH results are sent as "SEARCH 1 2", without the "* " that marks server data as untagged.',
+    detectedBy: ['imap.rfc3501.sel-search-all'],
     open: stateless({ server: (unit) => replace(dropSearchUntaggedMarker(unit)) }),
   },
   {
@@ -154,6 +163,7 @@ export const IMAP_FAULTS: readonly Fault[] = [
     ref: rfc(3501, '2.3.4'),
     level: 'MUST',
     summary: 'RFC822.SIZE in FETCH responses is one octet more than the message has (BODY[] stays true).',
+    detectedBy: ['imap.rfc3501.sel-fetch-rfc822-size'],
     open: stateless({ server: (unit) => replace(growRfc822Size(unit)) }),
   },
   {
@@ -163,6 +173,7 @@ export const IMAP_FAULTS: readonly Fault[] = [
     level: 'MUST',
     // The proxy cannot set a flag itself; asking the server for BODY[] is exactly what a server that ignores .PEEK does.
     summary: 'FETCH BODY.PEEK[...] is treated as BODY[...]: the message gets \\Seen (and the response its new FLAGS).',
+    detectedBy: ['imap.rfc3501.sel-fetch-body-peek-no-seen'],
     open: stateless({ client: (unit) => (isCommandOf(unit, 'FETCH', 'UID FETCH') ? replace(unpeekFetch(unit)) : undefined) }),
   },
   {
@@ -171,6 +182,7 @@ export const IMAP_FAULTS: readonly Fault[] = [
     ref: rfc(3501, '6.4.4'),
     level: 'MUST',
     summary: 'Every SEARCH response that lists messages leaves the last one out.',
+    detectedBy: ['imap.rfc3501.sel-search-all'],
     open: stateless({ server: (unit) => replace(dropLastSearchMatch(unit)) }),
   },
   {
@@ -179,6 +191,7 @@ export const IMAP_FAULTS: readonly Fault[] = [
     ref: rfc(3501, '3'),
     level: 'MUST',
     summary: 'SELECT and EXAMINE before login are answered OK by the proxy (the server never sees them) instead of BAD or NO.',
+    detectedBy: ['imap.rfc3501.auth-select-not-authenticated', 'imap.rfc3501.auth-examine-not-authenticated'],
     open: stateless({
       client: (unit, session) => {
         if (session.authenticated || !isCommandOf(unit, 'SELECT', 'EXAMINE')) return undefined;
@@ -192,6 +205,7 @@ export const IMAP_FAULTS: readonly Fault[] = [
     ref: rfc(3501, '6.1.3'),
     level: 'MUST',
     summary: 'LOGOUT before login gets "* BYE" and a tagged OK from the proxy, but the connection stays open (the server never sees LOGOUT).',
+    detectedBy: ['imap.rfc3501.any-logout-not-authenticated'],
     open: stateless({
       client: (unit, session) => (!session.authenticated && isCommandOf(unit, 'LOGOUT') ? answerWith('* BYE Logging out', `${unit.tag} OK Logout completed.`) : undefined),
     }),
@@ -202,6 +216,7 @@ export const IMAP_FAULTS: readonly Fault[] = [
     ref: rfc(3501, '6.3.10'),
     level: 'MUST',
     summary: 'The tagged completion of STATUS is never sent (§2.2.2); its untagged STATUS and every later response are.',
+    detectedBy: ['imap.rfc3501.auth-status-items'],
     open: stateless({ server: (unit) => (unit.final && unit.answers === 'STATUS' ? DROP : undefined) }),
   },
   ...IMAP_SESSION_FAULTS,

@@ -290,3 +290,12 @@ describe('Pop3Conversation: framing and bookkeeping', () => {
     assert.equal(conversation.state, Pop3State.Closed);
   });
 });
+
+describe('the greeting grammar', () => {
+  it('owes no SP after +OK (greeting = "+OK" [resp-code] *gchar ..., RFC 2449 §3), unlike a single-line response', () => {
+    const greeting = play('S: +OKready');
+    assert.deepEqual(greeting.violations.map((v) => v.rule), []);
+    const reply = play('S: +OK ready\nC: NOOP\nS: +OKfine');
+    assert.ok(reply.violations.some((v) => v.rule === 'status.separator' && v.offset === 3));
+  });
+});
