@@ -2,10 +2,11 @@
  * `npm run detect`: the detection matrix. Every fault of the catalogue in a proxy in front of the
  * real servers, each protocol's suites and a short seeded fuzz campaign against it, and the same
  * against the clean servers (precision). Writes reports/detection.json and reports/detection.md.
- *   node dist/test/detection/main.js [--only FAULT]... [--protocol P] [--no-fuzz] [--seed N] [--fuzz-runs N] [--fuzz-seconds N] [--out DIR]
+ *   node dist/test/detection/main.js [--only FAULT]... [--protocol P] [--no-fuzz] [--seed N] [--fuzz-runs N] [--fuzz-seconds N] [--out DIR] [--update]
+ * --update keeps the rows of the protocols not run now from the DIR/detection.json already there.
  * Exit 0 when every fault is detected and the clean servers give no false positive, else 1; 2 on bad usage.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Protocol } from '../../src/report/result.js';
@@ -13,12 +14,12 @@ import type { Fault } from '../helpers/fault-proxy/fault.js';
 import { FAULTS, findFault } from '../helpers/fault-proxy/faults.js';
 import { detectFault, type Detection, type DetectionPlan, type FaultOutcome } from './detect-fault.js';
 import { startDetectionLab } from './detection-lab.js';
-import { buildMatrix, matrixMarkdown, matrixRow, type MatrixRow } from './detection-matrix.js';
+import { buildMatrix, matrixMarkdown, matrixRow, type DetectionMatrix, type MatrixRow, type ProtocolScore } from './detection-matrix.js';
 
 const PROTOCOLS: readonly Protocol[] = ['smtp', 'pop3', 'imap'];
 
 function usage(message: string): never {
-  process.stderr.write(`detect: ${message}\nusage: npm run detect -- [--only FAULT]... [--protocol smtp|pop3|imap] [--no-fuzz] [--seed N] [--fuzz-runs N] [--fuzz-seconds N] [--out DIR]\n`);
+  process.stderr.write(`detect: ${message}\nusage: npm run detect -- [--only FAULT]... [--protocol smtp|pop3|imap] [--no-fuzz] [--seed N] [--fuzz-runs N] [--fuzz-seconds N] [--out DIR] [--update]\n`);
   process.exit(2);
 }
 
@@ -39,6 +40,7 @@ async function main(): Promise<number> {
       'fuzz-runs': { type: 'string' },
       'fuzz-seconds': { type: 'string' },
       out: { type: 'string' },
+      update: { type: 'boolean' },
     },
     strict: true,
   });
@@ -85,6 +87,13 @@ async function main(): Promise<number> {
   } finally {
     await lab.stop();
   }
+  // --update: the rows and clean runs of protocols not run now come from the matrix already written.
+  if (values.update) {
+    const earlier = await readEarlierMatrix(path.join(out, 'detection.json'));
+    const rerun = new Set(protocols);
+    rows.unshift(...(earlier?.rows ?? []).filter((r) => !rerun.has(r.protocol)));
+    for (const [protocol, score] of Object.entries(earlier?.protocols ?? {}) as [Protocol, ProtocolScore][]) if (!rerun.has(protocol)) clean.set(protocol, score.falsePositives);
+  }
   const matrix = buildMatrix(seed, rows, clean);
   await mkdir(out, { recursive: true });
   await writeFile(path.join(out, 'detection.json'), `${JSON.stringify(matrix, null, 2)}\n`);
@@ -93,6 +102,15 @@ async function main(): Promise<number> {
   process.stderr.write(`detect: ${path.join(out, 'detection.md')}, ${path.join(out, 'detection.json')}\n`);
   const perfect = Object.values(matrix.protocols).every((s) => s.detected === s.faults && s.falsePositives.length === 0);
   return perfect ? 0 : 1;
+}
+
+async function readEarlierMatrix(file: string): Promise<DetectionMatrix | undefined> {
+  try {
+    const data = JSON.parse(await readFile(file, 'utf8')) as DetectionMatrix;
+    return data.format === 'mailconform-detection/1' ? data : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 // `npm test` runs every .js under dist/test/ as a test file, this one too: not a run there.

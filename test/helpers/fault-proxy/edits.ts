@@ -19,8 +19,8 @@ export function isExpunge(unit: ServerUnit): boolean {
   return /^\* \d+ EXPUNGE\r?\n$/i.test(latin1(unit.bytes));
 }
 
-/** Applies `edit` to every line piece (with the index of the piece); undefined if no piece changed. */
-function editLines(unit: ServerUnit, edit: (line: string, index: number) => string): Buffer | undefined {
+/** Applies `edit` to every line piece (with the index of the piece: 0 is the unit's first line); undefined if no piece changed. */
+export function editLines(unit: ServerUnit, edit: (line: string, index: number) => string): Buffer | undefined {
   let changed = false;
   const out = unit.pieces.map((piece, index) => {
     if (piece.kind !== 'line') return piece.bytes;

@@ -17,11 +17,13 @@
  *   Return undefined to forward unchanged, or an action: replace (empty bytes drop), answer (client
  *   only: the proxy replies itself), hang, reset, crash. Return an action only when the fault
  *   really changes something: every action counts in FaultProxy.triggered.
- * - Byte edits go in edits.ts (POP3's in faults/pop3-edits.ts); they touch line pieces only, never
- *   literal octets. POP3 hooks see more of the session (the command answered, body or status
- *   line) through pop3View(session).
- * - Prove it in test/integration/fault-proxy.test.ts against the real server: it fires
- *   (triggered > 0) and the client sees what the summary says.
+ * - Byte edits go in faults/<protocol>-edits.ts (edits.ts holds the few shared ones); they touch
+ *   line pieces only, never literal octets. Faults with state across a session or between sessions
+ *   go in faults/<protocol>-sessions.ts. POP3 hooks see more of the session (the command answered,
+ *   body or status line) through pop3View(session).
+ * - detectedBy: the suite cases (or fuzz properties) that catch it. test/integration/detection.test.ts
+ *   runs exactly those against the fault (it must fire and be caught) and against the clean server
+ *   (they must pass); `npm run detect` runs everything and writes reports/detection.md.
  * Hooks see the session as the real server has it (before the unit at hand); a rewritten reply
  * does not change what the proxy believes the server's state is.
  */

@@ -1,3 +1,4 @@
+import { editLines } from '../edits.js';
 import type { ClientAction, ClientUnit, ServerUnit } from '../fault.js';
 
 /**
@@ -11,23 +12,6 @@ const latin1 = (bytes: Buffer): string => bytes.toString('latin1');
 
 /** The response's first line (up to its first literal), with its line ending. */
 const headLine = (unit: ServerUnit): string => latin1(unit.pieces[0]?.bytes ?? unit.bytes);
-
-/**
- * Applies `edit` to every line piece (with its index: 0 is the response's first line); undefined if none changed. The same walk as edits.ts's (not
- * exported there, and that module is shared): one IMAP response may hold several line pieces.
- */
-function editLinePieces(unit: ServerUnit, edit: (line: string, index: number) => string): Buffer | undefined {
-  let changed = false;
-  const out = unit.pieces.map((piece, index) => {
-    if (piece.kind !== 'line') return piece.bytes;
-    const before = latin1(piece.bytes);
-    const after = edit(before, index);
-    if (after === before) return piece.bytes;
-    changed = true;
-    return Buffer.from(after, 'latin1');
-  });
-  return changed ? Buffer.concat(out) : undefined;
-}
 
 /** IMAP lines, CRLF added to each. */
 export const imapLines = (...lines: string[]): Buffer => Buffer.from(lines.map((line) => `${line}\r\n`).join(''), 'latin1');
@@ -46,7 +30,7 @@ export const isExists = (unit: ServerUnit): boolean => /^\* \d+ EXISTS\r?\n$/i.t
 
 /** A tagged completion's tag with `suffix` appended (`a3 OK` → `a3. OK`): not the tag the client sent (§2.2.2). */
 export function appendToTag(unit: ServerUnit, suffix: string): Buffer | undefined {
-  return editLinePieces(unit, (line, index) => (index === 0 ? line.replace(/^([^ *+][^ ]*) /, `$1${suffix} `) : line));
+  return editLines(unit, (line, index) => (index === 0 ? line.replace(/^([^ *+][^ ]*) /, `$1${suffix} `) : line));
 }
 
 /** Where the parenthesized list that opens at `open` closes, quoted strings skipped; -1 if not on this line (a literal inside it). */
@@ -67,7 +51,7 @@ function closingParen(line: string, open: number): number {
 /** BODYSTRUCTURE's own closing ")" left out, so the FETCH list's ")" closes it and the response never ends its list (§9 body). */
 export function unbalanceBodystructure(unit: ServerUnit): Buffer | undefined {
   if (!isUntaggedFetch(unit)) return undefined;
-  return editLinePieces(unit, (line) => {
+  return editLines(unit, (line) => {
     const at = /\bBODYSTRUCTURE \(/i.exec(line);
     const close = at ? closingParen(line, at.index + at[0].length - 1) : -1;
     return close === -1 ? line : line.slice(0, close) + line.slice(close + 1);
@@ -79,7 +63,7 @@ const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', '
 /** INTERNALDATE `"17-Jul-1996 02:44:25 -0700"` written in ISO 8601, `"1996-07-17T02:44:25-07:00"`: not §9's date-time. */
 export function isoInternalDate(unit: ServerUnit): Buffer | undefined {
   if (!isUntaggedFetch(unit)) return undefined;
-  return editLinePieces(unit, (line) =>
+  return editLines(unit, (line) =>
     line.replace(/\bINTERNALDATE "([ \d]\d)-([A-Za-z]{3})-(\d{4}) (\d\d:\d\d:\d\d) ([+-]\d\d)(\d\d)"/i, (whole, day: string, month: string, year: string, time: string, zoneHours: string, zoneMinutes: string) => {
       const m = MONTHS.indexOf(month.toUpperCase()) + 1;
       if (m === 0) return whole;
@@ -90,23 +74,23 @@ export function isoInternalDate(unit: ServerUnit): Buffer | undefined {
 
 /** `* LIST (attrs) "/" name` → `* LIST (attrs) / name`: the delimiter must be a quoted character or NIL (§9 mailbox-list). */
 export function unquoteListDelimiter(unit: ServerUnit): Buffer | undefined {
-  return editLinePieces(unit, (line, index) => (index === 0 ? line.replace(/^(\* LIST \([^)]*\) )"(\\?[^"])"/i, '$1$2') : line));
+  return editLines(unit, (line, index) => (index === 0 ? line.replace(/^(\* LIST \([^)]*\) )"(\\?[^"])"/i, '$1$2') : line));
 }
 
 /** `* SEARCH 1 2` → `SEARCH 1 2`: server data without the "*" that marks untagged responses (§2.2.2). */
 export function dropSearchUntaggedMarker(unit: ServerUnit): Buffer | undefined {
-  return editLinePieces(unit, (line) => line.replace(/^\* (?=SEARCH\b)/i, ''));
+  return editLines(unit, (line) => line.replace(/^\* (?=SEARCH\b)/i, ''));
 }
 
 /** `* SEARCH 2 5 7` → `* SEARCH 2 5`: the last match left out (§6.4.4, §7.2.5). */
 export function dropLastSearchMatch(unit: ServerUnit): Buffer | undefined {
-  return editLinePieces(unit, (line) => line.replace(/^(\* SEARCH(?: \d+)*) \d+(\r?\n)$/i, '$1$2'));
+  return editLines(unit, (line) => line.replace(/^(\* SEARCH(?: \d+)*) \d+(\r?\n)$/i, '$1$2'));
 }
 
 /** Every RFC822.SIZE in an untagged FETCH one octet more than the server said (§7.4.2). */
 export function growRfc822Size(unit: ServerUnit): Buffer | undefined {
   if (!isUntaggedFetch(unit)) return undefined;
-  return editLinePieces(unit, (line) => line.replace(/\bRFC822\.SIZE (\d+)/gi, (_, size: string) => `RFC822.SIZE ${Number(size) + 1}`));
+  return editLines(unit, (line) => line.replace(/\bRFC822\.SIZE (\d+)/gi, (_, size: string) => `RFC822.SIZE ${Number(size) + 1}`));
 }
 
 /** A FETCH command's BODY.PEEK[...] items asked as BODY[...], which sets \Seen (§6.4.5). */
@@ -126,10 +110,10 @@ export function readFetchUid(unit: ServerUnit): { readonly seq: number; readonly
 
 /** The UID item of an untagged FETCH set to `uid`. */
 export function replaceFetchUid(unit: ServerUnit, uid: number): Buffer | undefined {
-  return editLinePieces(unit, (line, index) => (index === 0 ? line.replace(/([( ])UID \d+/i, `$1UID ${uid}`) : line));
+  return editLines(unit, (line, index) => (index === 0 ? line.replace(/([( ])UID \d+/i, `$1UID ${uid}`) : line));
 }
 
 /** `* OK [UIDVALIDITY n] ...` with n raised by `by` (§7.1, response code UIDVALIDITY). */
 export function raiseUidValidity(unit: ServerUnit, by: number): Buffer | undefined {
-  return editLinePieces(unit, (line) => line.replace(/^(\* OK \[UIDVALIDITY )(\d+)\]/i, (_, head: string, value: string) => `${head}${(Number(value) + by) % 2 ** 32 || 1}]`));
+  return editLines(unit, (line) => line.replace(/^(\* OK \[UIDVALIDITY )(\d+)\]/i, (_, head: string, value: string) => `${head}${(Number(value) + by) % 2 ** 32 || 1}]`));
 }

@@ -1,7 +1,7 @@
 import { isExpunge } from '../edits.js';
 import type { Fault } from '../fault.js';
 import { DROP, replace, rfc, stateless } from './common.js';
-import { isCommandOf, isExists, readFetchUid, replaceFetchUid, raiseUidValidity } from './imap-edits.js';
+import { isCommandOf, isExists, raiseUidValidity, readFetchUid, replaceFetchUid } from './imap-edits.js';
 
 /**
  * IMAP faults that need more than one unit to decide: what a connection remembers of the mailbox
@@ -11,8 +11,8 @@ import { isCommandOf, isExists, readFetchUid, replaceFetchUid, raiseUidValidity 
 
 const SELECTING = ['SELECT', 'EXAMINE'];
 
-/** Commands whose responses report this session's own additions to the selected mailbox. */
-const ADDING = new Set([...SELECTING, 'APPEND', 'COPY', 'UID COPY', 'MOVE', 'UID MOVE']);
+/** Commands whose EXISTS reports this session's own doing: the selection itself, and its own additions to the mailbox. */
+const OWN_SIZE_CHANGES = new Set([...SELECTING, 'APPEND', 'COPY', 'UID COPY', 'MOVE', 'UID MOVE']);
 
 function uidNotAscending(): Fault {
   return {
@@ -73,7 +73,7 @@ const existsNotSentForOtherSessions: Fault = {
   level: 'MUST',
   summary: 'An "* n EXISTS" is sent only with SELECT, EXAMINE and this session\'s own APPEND, COPY or MOVE: messages another session adds are never announced.',
   detectedBy: ['imap.rfc3501.multi-append-exists-at-noop'],
-  open: stateless({ server: (unit) => (isExists(unit) && !ADDING.has(unit.answers ?? '') ? DROP : undefined) }),
+  open: stateless({ server: (unit) => (isExists(unit) && !OWN_SIZE_CHANGES.has(unit.answers ?? '') ? DROP : undefined) }),
 };
 
 export const IMAP_SESSION_FAULTS: readonly Fault[] = [uidNotAscending(), uidValidityChangesOnReselect(), existsNotSentForOtherSessions];
