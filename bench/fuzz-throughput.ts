@@ -14,7 +14,7 @@ const PASSWORD = 'bench-Pw-1';
 
 const lab = await startDovecot({ users: [{ name: 'alice', password: PASSWORD }], authPenalty: false });
 try {
-  for (const name of ['imap.robustness', 'imap.mailbox-model', 'pop3.robustness']) {
+  for (const name of ['imap.robustness', 'imap.mailbox-model', 'imap.two-session-model', 'pop3.robustness', 'pop3.maildrop-model']) {
     const property = [...FUZZ_PROPERTIES.imap, ...FUZZ_PROPERTIES.pop3].find((p) => p.name === name)!;
     const settings: FuzzSettings = {
       protocol: property.protocol,
@@ -27,6 +27,7 @@ try {
       allowDestructive: false,
       namespace: 'mailconform-fuzz-bench',
       maxCommands: 12,
+      seedCommand: lab.seedCommand('alice'),
     };
     let findings = 0;
     const result = await runCampaign({
@@ -43,7 +44,7 @@ try {
     });
     const seconds = result.durationMs / 1000;
     console.log(
-      `${name.padEnd(20)} ${result.runs} runs in ${seconds.toFixed(1)} s: ${(result.runs / seconds).toFixed(1)} runs/s, ` +
+      `${name.padEnd(24)} ${result.runs} runs in ${seconds.toFixed(1)} s: ${(result.runs / seconds).toFixed(1)} runs/s, ` +
         `${result.commands} commands, ${(result.commands / seconds).toFixed(0)} commands/s, ${findings} finding(s)`,
     );
   }

@@ -5,7 +5,7 @@ import type { Pop3Response } from '../../protocol/pop3/pop3-response.js';
 import type { WireLog } from '../../transport/wire-log.js';
 import type { FuzzSettings, FuzzStats, LinkedMailbox } from '../fuzz-property.js';
 import { pause } from '../models/pop3-model-real.js';
-import { pop3TransportFailure, pop3ViolationFailure } from '../models/pop3-failure.js';
+import { pop3TransportFailure, sendCheckedPop3 } from '../models/pop3-failure.js';
 
 /** How often the mailbox is looked at while a message is on its way; the first looks come sooner (local delivery takes ~50 ms). */
 export const POLL_INTERVAL_MS = 200;
@@ -115,14 +115,7 @@ export class LinkedPop3Mailbox {
   /** One command; a MUST-level grammar violation or a transport failure ends the run as a finding. */
   private async send(client: Pop3Client, line: string): Promise<Pop3Response> {
     this.stats.commands++;
-    let checked;
-    try {
-      checked = await client.command(line);
-    } catch (err) {
-      throw pop3TransportFailure(err, line, this.log);
-    }
-    const malformed = pop3ViolationFailure(checked.violations, this.log);
-    if (malformed) throw malformed;
-    return checked.response;
+    return sendCheckedPop3(client, line, this.log);
   }
+
 }

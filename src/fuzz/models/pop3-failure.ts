@@ -1,6 +1,8 @@
 import { LEDGER_RULES } from '../../protocol/pop3/maildrop-ledger.js';
 import { TOP_RULES } from '../../protocol/pop3/check-top.js';
 import { rfc1939 } from '../../protocol/pop3/pop3-rule.js';
+import type { Pop3Client } from '../../protocol/pop3/client.js';
+import type { Pop3Response } from '../../protocol/pop3/pop3-response.js';
 import type { Violation } from '../../protocol/shared/violation.js';
 import type { WireLog } from '../../transport/wire-log.js';
 import { FuzzFailure } from '../fuzz-failure.js';
@@ -32,4 +34,17 @@ export function pop3TransportFailure(err: unknown, what: string, log: WireLog): 
   const failure = transportFailure(err, what, log, POP3_ANSWERS);
   if (failure instanceof FuzzFailure) return failure;
   throw failure;
+}
+
+/** Sends one command and returns its response; a transport failure or a MUST-level grammar violation is thrown as the finding it makes. */
+export async function sendCheckedPop3(client: Pop3Client, line: string, log: WireLog): Promise<Pop3Response> {
+  let checked;
+  try {
+    checked = await client.command(line);
+  } catch (err) {
+    throw pop3TransportFailure(err, line, log);
+  }
+  const malformed = pop3ViolationFailure(checked.violations, log);
+  if (malformed) throw malformed;
+  return checked.response;
 }

@@ -6,7 +6,7 @@ import type { Pop3MaildropModel, Pop3OpeningEntry, Pop3SessionOpening } from '..
 import { SEED_HEADER } from '../../script/setup/pop3-setup.js';
 import { WireLog } from '../../transport/wire-log.js';
 import type { FuzzSettings, FuzzStats } from '../fuzz-property.js';
-import { pop3TransportFailure, pop3ViolationFailure } from './pop3-failure.js';
+import { pop3TransportFailure, sendCheckedPop3 } from './pop3-failure.js';
 import { modelFailure } from './run-failure.js';
 
 /** A reconnect may find the maildrop still locked by the session just ended (RFC 2449 §8.1.2 [IN-USE]): retry this long. */
@@ -36,16 +36,9 @@ export class Pop3ModelReal {
   async send(line: string): Promise<Pop3Response> {
     const client = this.client;
     if (client === undefined) throw new Error(`no open session for ${line}`);
-    let checked;
-    try {
-      checked = await client.command(line);
-    } catch (err) {
-      throw pop3TransportFailure(err, line, this.log);
-    }
-    const malformed = pop3ViolationFailure(checked.violations, this.log);
-    if (malformed) throw malformed;
-    return checked.response;
+    return sendCheckedPop3(client, line, this.log);
   }
+
 
   /** Throws the first breach as a 'model' finding. */
   check(breaches: ReadonlyArray<Pop3Breach | undefined>): void {
