@@ -23,14 +23,17 @@ export const MAILBOX_VIEW_RULES = {
  */
 export class ImapMailboxView {
   private exists: number | undefined;
-  /** uids[seq - 1], undefined where not (yet) known. */
-  private uids: Array<number | undefined> = [];
+  /**
+   * seq → UID, for the messages whose UID is known. A Map, not an array indexed by seq: a server may
+   * announce any count ("* 4294967296 EXISTS"), and an array that long can't be made or scanned.
+   */
+  private uids = new Map<number, number>();
   private uidNext: number | undefined;
 
   /** A new SELECT/EXAMINE starts a new view; CLOSE ends it. */
   reset(): void {
     this.exists = undefined;
-    this.uids = [];
+    this.uids = new Map();
     this.uidNext = undefined;
   }
 
@@ -40,20 +43,22 @@ export class ImapMailboxView {
     if (response.kind !== 'untagged' && response.kind !== 'tagged') return violations;
     if ('code' in response && response.code?.kind === 'number' && response.code.name === 'UIDNEXT') {
       this.uidNext = response.code.value;
-      const highest = Math.max(0, ...this.uids.filter((u): u is number => u !== undefined));
+      // A loop, not Math.max(...): spreading a million UIDs overflows the call stack.
+      let highest = 0;
+      for (const uid of this.uids.values()) highest = Math.max(highest, uid);
       if (highest >= this.uidNext) violate(MAILBOX_VIEW_RULES.uidNext, `UIDNEXT ${this.uidNext} is not above UID ${highest} of this mailbox`, `UIDNEXT > ${highest}`);
     }
     if (response.kind !== 'untagged') return violations;
     if (response.type === 'exists') {
       if (this.exists !== undefined && response.number < this.exists) violate(MAILBOX_VIEW_RULES.existsDecrease, `EXISTS went down from ${this.exists} to ${response.number} without EXPUNGE`, `at least ${this.exists}`);
       this.exists = response.number;
-      this.uids.length = Math.max(0, response.number);
+      for (const seq of this.uids.keys()) if (seq > response.number) this.uids.delete(seq);
     } else if (response.type === 'expunge') {
       if (this.exists !== undefined && (response.number < 1 || response.number > this.exists)) {
         violate(MAILBOX_VIEW_RULES.expungeNumber, `EXPUNGE ${response.number} in a mailbox of ${this.exists} message(s)`, `1 to ${this.exists}`);
       } else if (this.exists !== undefined) {
         this.exists--;
-        this.uids.splice(response.number - 1, 1);
+        this.uids = renumberAfterExpunge(this.uids, response.number);
       }
     } else if (response.type === 'fetch') {
       if (this.exists !== undefined && response.seq > this.exists) violate(MAILBOX_VIEW_RULES.fetchNumber, `FETCH for message ${response.seq} in a mailbox of ${this.exists} message(s)`, `1 to ${this.exists}`);
@@ -63,14 +68,20 @@ export class ImapMailboxView {
   }
 
   private learnUid(seq: number, uid: number, violate: (rule: ImapRule, message: string, expected: string) => void): void {
-    const known = this.uids[seq - 1];
+    const known = this.uids.get(seq);
     if (known !== undefined && known !== uid) violate(MAILBOX_VIEW_RULES.uidChanged, `message ${seq} had UID ${known}, now ${uid}`, `UID ${known}`);
-    const below = this.uids.slice(0, seq - 1).filter((u): u is number => u !== undefined);
-    const above = this.uids.slice(seq).filter((u): u is number => u !== undefined);
-    if (below.some((u) => u >= uid) || above.some((u) => u <= uid)) {
+    const outOfOrder = [...this.uids].some(([other, otherUid]) => (other < seq && otherUid >= uid) || (other > seq && otherUid <= uid));
+    if (outOfOrder) {
       violate(MAILBOX_VIEW_RULES.uidOrder, `UID ${uid} of message ${seq} is out of order with the UIDs of other messages`, 'UIDs ascending with sequence numbers');
     }
     if (this.uidNext !== undefined && uid >= this.uidNext) this.uidNext = uid + 1;
-    if (seq <= Math.max(this.exists ?? 0, seq)) this.uids[seq - 1] = uid;
+    this.uids.set(seq, uid);
   }
+}
+
+/** §7.4.1: after EXPUNGE of `expunged`, every later message's sequence number is one less. */
+function renumberAfterExpunge(uids: ReadonlyMap<number, number>, expunged: number): Map<number, number> {
+  const renumbered = new Map<number, number>();
+  for (const [seq, uid] of uids) if (seq !== expunged) renumbered.set(seq > expunged ? seq - 1 : seq, uid);
+  return renumbered;
 }

@@ -1,3 +1,4 @@
+import { DEFAULT_IMAP_LIMITS } from './limits.js';
 import type { ImapRawResponse } from './response-framer.js';
 
 /**
@@ -15,11 +16,21 @@ export type ImapValue =
 
 type Frame = { readonly kind: 'list' | 'bracket' | 'top'; readonly items: ImapValue[]; readonly opener: string };
 
+/**
+ * Groups nested deeper than the parser's depth limit stay text: matching and formatting recurse
+ * over the tree, and "((((…" 30 000 deep overflowed the call stack. parseResponse reports the depth.
+ */
+const MAX_DEPTH = DEFAULT_IMAP_LIMITS.maxDepth;
+
+/** Openers past MAX_DEPTH not yet closed: their closers are text too. */
+type Overflow = { depth: number };
+
 const SP = ' ';
 
 /** Reads every part of a framed response; literal parts become string values. */
 export function readValueTree(raw: ImapRawResponse): ImapValue[] {
   const stack: Frame[] = [{ kind: 'top', items: [], opener: '' }];
+  const overflow: Overflow = { depth: 0 };
   for (const part of raw.parts) {
     if (part.kind === 'literal') {
       stack.at(-1)!.items.push({ kind: 'string', text: part.bytes.toString('latin1'), literal: true });
@@ -28,24 +39,32 @@ export function readValueTree(raw: ImapRawResponse): ImapValue[] {
     let text = part.bytes.toString('latin1');
     // The `{n}` announcing the literal that follows is framing, not a value.
     text = text.replace(/\{\d+\}$/, '');
-    readText(text, stack);
+    readText(text, stack, overflow);
   }
-  // Unclosed groups: fold back into their parent as atoms of their opener, then their items.
-  while (stack.length > 1) {
-    const frame = stack.pop()!;
-    stack.at(-1)!.items.push({ kind: 'atom', text: frame.opener }, ...frame.items);
+  // Unclosed groups: fold back into their parent as atoms of their opener, then their items. In one
+  // pass from the outermost: folding innermost-first re-copies every item once per level, which is
+  // quadratic, and a line of 64K "(" took minutes.
+  const [top, ...unclosed] = stack;
+  for (const frame of unclosed) {
+    top!.items.push({ kind: 'atom', text: frame.opener });
+    for (const item of frame.items) top!.items.push(item);
   }
-  return stack[0]!.items;
+  return top!.items;
 }
 
-function readText(text: string, stack: Frame[]): void {
+function readText(text: string, stack: Frame[], overflow: Overflow): void {
   let i = 0;
   while (i < text.length) {
     const ch = text[i]!;
     const top = stack.at(-1)!;
+    const opener = ch === '(' || ch === '[';
     if (ch === SP) {
       i++;
-    } else if (ch === '(' || ch === '[') {
+    } else if ((opener && stack.length > MAX_DEPTH) || ((ch === ')' || ch === ']') && overflow.depth > 0)) {
+      overflow.depth += opener ? 1 : -1;
+      top.items.push({ kind: 'atom', text: ch });
+      i++;
+    } else if (opener) {
       stack.push({ kind: ch === '(' ? 'list' : 'bracket', items: [], opener: ch });
       i++;
     } else if ((ch === ')' && top.kind === 'list') || (ch === ']' && top.kind === 'bracket')) {

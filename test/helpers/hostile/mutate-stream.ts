@@ -23,8 +23,8 @@ export function streamMutation(unsolicited: readonly string[]): fc.Arbitrary<Str
     fc.tuple(at, at, fc.constantFrom(...SPECIAL_BYTES)).map(([i, p, text]) => named(`insert ${JSON.stringify(text)}`, (s) => edit(s, i, p, 0, latin1(text)))),
     fc.tuple(at, at, fc.constantFrom(...SPECIAL_BYTES)).map(([i, p, text]) => named(`replace-byte ${JSON.stringify(text)}`, (s) => edit(s, i, p, 1, latin1(text)))),
     fc.tuple(at, at).map(([i, p]) => named('delete-byte', (s) => edit(s, i, p, 1, Buffer.alloc(0)))),
-    fc.tuple(at, at, fc.constantFrom(...HUGE_SIZES), fc.constantFrom('a', ' ', '(', '*', '\xe9'), fc.boolean()).map(([i, p, size, ch, ended]) =>
-      named(`huge-line ${size}`, (s) => edit(s, i, p, 0, latin1(ch.repeat(size) + (ended ? '\r\n' : '')))),
+    fc.tuple(at, at, fc.constantFrom(...HUGE_SIZES), fc.constantFrom('a', ' ', '(', '((', '()', '(a', '*', '\xe9'), fc.boolean()).map(([i, p, size, ch, ended]) =>
+      named(`huge-line ${size}`, (s) => edit(s, i, p, 0, latin1(hugeLine(ch, size) + (ended ? '\r\n' : '')))),
     ),
     fc.tuple(at, fc.constantFrom(...LITERAL_LIES), fc.integer({ min: -3, max: 3 })).map(([i, lie, delta]) => named(`literal-lie ${lie}/${delta}`, (s) => lieAboutLiteral(s, i, lie, delta))),
     fc.tuple(at, at, fc.constantFrom('(', ')', '((((((((((', '))', '[', ']')).map(([i, p, text]) => named(`paren ${text}`, (s) => edit(s, i, p, 0, latin1(text)))),
@@ -40,6 +40,12 @@ export function streamMutation(unsolicited: readonly string[]): fc.Arbitrary<Str
 /** A stream of random bytes, sent at once: no session at all. */
 export function randomSegments(): fc.Arbitrary<HostileSegment[]> {
   return fc.array(fc.record({ afterClientLines: fc.nat({ max: 4 }), bytes: fc.uint8Array({ maxLength: 512 }).map((b) => Buffer.from(b)) }), { minLength: 1, maxLength: 4 });
+}
+
+/** `size` bytes of `unit` repeated; "((" means nested lists that close: "((…))". */
+function hugeLine(unit: string, size: number): string {
+  if (unit === '((') return '('.repeat(Math.floor(size / 2)) + ')'.repeat(Math.ceil(size / 2));
+  return unit.repeat(Math.ceil(size / unit.length)).slice(0, size);
 }
 
 function named(name: string, apply: (segments: readonly HostileSegment[]) => HostileSegment[]): StreamMutation {

@@ -112,3 +112,28 @@ test('a new SELECT starts a new view: a smaller EXISTS there is fine', () => {
   send(c, 'a2 SELECT small\r\n');
   assert.deepEqual(feed(c, '* 1 EXISTS', 'a2 OK done').rules, []);
 });
+
+test('a count no array can hold (EXISTS 4294967296, FETCH of message 4294967295) is checked, not a RangeError or a hang', () => {
+  // Found by the hostile-server property: the view kept UIDs in an array as long as EXISTS said.
+  const c = new ImapConversation();
+  feed(c, '* OK ready');
+  send(c, 'a1 SELECT box\r\n');
+  feed(c, '* 4294967296 EXISTS', '* 4294967295 FETCH (UID 7)', '* OK [UIDNEXT 3] next', 'a1 OK done');
+  send(c, 'a2 FETCH 1 UID\r\n');
+  assert.deepEqual(feed(c, '* 1 FETCH (UID 9)', 'a2 OK done').rules, ['UID.ascending']);
+});
+
+test('after EXPUNGE the later messages are renumbered: their UIDs follow them', () => {
+  const c = new ImapConversation();
+  feed(c, '* OK ready');
+  send(c, 'a1 SELECT box\r\n');
+  feed(c, '* 3 EXISTS', 'a1 OK done');
+  send(c, 'a2 FETCH 1:3 UID\r\n');
+  feed(c, '* 1 FETCH (UID 4)', '* 2 FETCH (UID 5)', '* 3 FETCH (UID 6)', 'a2 OK done');
+  send(c, 'a3 EXPUNGE\r\n');
+  feed(c, '* 2 EXPUNGE', 'a3 OK done');
+  send(c, 'a4 FETCH 1:2 UID\r\n');
+  assert.deepEqual(feed(c, '* 1 FETCH (UID 4)', '* 2 FETCH (UID 6)', 'a4 OK done').rules, []);
+  send(c, 'a5 FETCH 2 UID\r\n');
+  assert.deepEqual(feed(c, '* 2 FETCH (UID 5)', 'a5 OK done').rules, ['UID.changed']);
+});
