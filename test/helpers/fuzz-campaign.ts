@@ -1,5 +1,8 @@
+import fc from 'fast-check';
 import { runCampaign, type CampaignOptions, type CampaignResult } from '../../src/fuzz/campaign/campaign.js';
 import type { Finding } from '../../src/fuzz/findings/finding.js';
+import { isFuzzFailure } from '../../src/fuzz/fuzz-failure.js';
+import type { FuzzProperty, FuzzSettings, FuzzStats } from '../../src/fuzz/fuzz-property.js';
 import { startFaultProxy, type FaultProxy } from './fault-proxy/proxy.js';
 import { findFault } from './fault-proxy/faults.js';
 
@@ -41,4 +44,36 @@ export async function withFaultProxy<T>(fault: string, upstreamPort: number, bod
   } finally {
     await proxy.stop();
   }
+}
+
+/** A thrown fuzz error for an assertion message: the evidence (rule, expected, received) and the transcript by session. */
+export function describeFuzzError(error: unknown): string {
+  if (!isFuzzFailure(error)) return String(error);
+  const { transcript, ...evidence } = error.evidence;
+  return `${JSON.stringify(evidence, null, 2)}\n${transcript.map((l) => `${l.session} ${l.dir}: ${l.text}`).join('\n')}`;
+}
+
+/** The outcome of seeded runs of one property against a server that should pass them all. */
+export interface SeededRuns {
+  readonly failed: boolean;
+  /** When failed: the finding and the shrunk input, for the assertion message. */
+  readonly explanation: string;
+  readonly numRuns: number;
+  readonly commands: number;
+  readonly elapsedMs: number;
+}
+
+/** Runs `numRuns` seeded runs of `property` (fast-check, stopping at the first failure) and says how they went. */
+export async function runSeeded<T>(property: FuzzProperty<T>, settings: FuzzSettings, seed: number, numRuns: number): Promise<SeededRuns> {
+  const stats: FuzzStats = { commands: 0 };
+  const started = Date.now();
+  const details = await fc.check(fc.asyncProperty(property.arbitrary(settings), (input) => property.run(input, settings, stats)), { seed, numRuns, endOnFailure: true });
+  const input = details.counterexample?.[0];
+  return {
+    failed: details.failed,
+    explanation: details.failed ? `${describeFuzzError(details.errorInstance)}\ncounterexample: ${JSON.stringify(input === undefined ? null : property.describeInput(input))}` : '',
+    numRuns: details.numRuns,
+    commands: stats.commands,
+    elapsedMs: Date.now() - started,
+  };
 }

@@ -8,6 +8,7 @@ import { AppendCommand } from '../../src/fuzz/models/imap-append.js';
 import { SearchCommand } from '../../src/fuzz/models/imap-search.js';
 import { replayPathOf } from '../../src/fuzz/models/replay-path.js';
 import { imapMailboxModel as property, type ImapModelCommands } from '../../src/fuzz/properties/imap-mailbox-model.js';
+import { describeFuzzError, runSeeded } from '../helpers/fuzz-campaign.js';
 
 // The IMAP mailbox model against a real Dovecot: it must find nothing (a finding here is a false
 // positive of the model, or a Dovecot deviation to document), be deterministic per seed, replay a
@@ -38,21 +39,11 @@ async function leftovers(): Promise<string[]> {
   return (await lab.doveadm(['mailbox', 'list', '-u', 'alice'])).split('\n').filter((n) => n.startsWith(NAMESPACE));
 }
 
-function describeFailure(details: fc.RunDetails<[ImapModelCommands]>): string {
-  const error: unknown = details.errorInstance;
-  if (!isFuzzFailure(error)) return String(error);
-  const { transcript, ...evidence } = error.evidence;
-  return `${JSON.stringify(evidence, null, 2)}\n${transcript.map((l) => `${l.dir}: ${l.text}`).join('\n')}`;
-}
-
 test('Dovecot keeps every model invariant over 80 seeded runs', { skip: unavailable, timeout: 60_000 }, async () => {
-  const stats: FuzzStats = { commands: 0 };
-  const started = Date.now();
-  const details = await fc.check(fc.asyncProperty(property.arbitrary(settings), (cmds) => property.run(cmds, settings, stats)), { seed: SEED, numRuns: 80 });
-  const ms = Date.now() - started;
-  assert.equal(details.failed, false, `counterexample ${String(details.counterexample?.[0])}\n${describeFailure(details)}`);
-  assert.ok(stats.commands >= 200, `only ${stats.commands} model commands ran`);
-  console.log(`# imap.mailbox-model: ${details.numRuns} runs, ${stats.commands} model commands in ${ms} ms (${((stats.commands * 1000) / ms).toFixed(0)} commands/s)`);
+  const run = await runSeeded(property, settings, SEED, 80);
+  assert.equal(run.failed, false, run.explanation);
+  assert.ok(run.commands >= 200, `only ${run.commands} model commands ran`);
+  console.log(`# imap.mailbox-model: ${run.numRuns} runs, ${run.commands} model commands in ${run.elapsedMs} ms (${((run.commands * 1000) / run.elapsedMs).toFixed(0)} commands/s)`);
   assert.deepEqual(await leftovers(), []);
 });
 
@@ -74,7 +65,7 @@ test('a shrunk counterexample replays from seed, path and replayPath', { skip: u
   };
   const found = await fc.check(fc.asyncProperty(property.arbitrary(settings), toy), { seed: SEED, numRuns: 100 });
   assert.equal(found.failed, true, 'the toy bug is found');
-  assert.match(String(found.errorInstance), /toy failure/, describeFailure(found));
+  assert.match(String(found.errorInstance), /toy failure/, describeFuzzError(found.errorInstance));
   const minimal = property.describeInput(found.counterexample![0]) as string[];
   // UID STORE is valid in an empty mailbox too (§6.4.8: missing UIDs are ignored), so it may come first.
   assert.deepEqual(minimal.map((c) => (c.startsWith('UID STORE') ? 'STORE' : c.split(' ')[0])).sort(), ['APPEND', 'APPEND', 'STORE'], `shrunk to two APPENDs and a STORE: ${minimal.join(', ')}`);

@@ -3,16 +3,14 @@ import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { runCampaign } from '../../src/fuzz/campaign/campaign.js';
 import type { Finding } from '../../src/fuzz/findings/finding.js';
-import { isFuzzFailure } from '../../src/fuzz/fuzz-failure.js';
-import type { FuzzSettings, FuzzStats } from '../../src/fuzz/fuzz-property.js';
-import type { ImapModelRunCommands } from '../../src/fuzz/models/imap-model-run.js';
-import type { ImapModelState } from '../../src/fuzz/models/imap-model-real.js';
+import type { FuzzSettings } from '../../src/fuzz/fuzz-property.js';
 import { imapTwoSessionModel as property } from '../../src/fuzz/properties/imap-two-session-model.js';
 import { listeningTarget } from '../../src/fuzz/target/fuzz-target.js';
 import { dovecotUnavailableReason, startDovecot, type DovecotLab } from '../../src/lab/dovecot.js';
 import { ImapClient, quoteImap, type ImapCommandResult } from '../../src/protocol/imap/client.js';
 import { findFault } from '../helpers/fault-proxy/faults.js';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy/proxy.js';
+import { runSeeded } from '../helpers/fuzz-campaign.js';
 
 // imap.two-session-model against a real Dovecot: a clean seeded run must find nothing (a finding
 // is a false positive of the model, or a Dovecot deviation to document here), runs are
@@ -59,22 +57,12 @@ async function leftovers(namespace = NAMESPACE): Promise<string[]> {
   return (await lab.doveadm(['mailbox', 'list', '-u', 'alice'])).split('\n').filter((n) => n.startsWith(namespace));
 }
 
-function describeFailure(details: fc.RunDetails<[ImapModelRunCommands<ImapModelState>]>): string {
-  const error: unknown = details.errorInstance;
-  if (!isFuzzFailure(error)) return String(error);
-  const { transcript, ...evidence } = error.evidence;
-  return `${JSON.stringify(evidence, null, 2)}\n${transcript.map((l) => `${l.session} ${l.dir}: ${l.text}`).join('\n')}`;
-}
-
 test('Dovecot keeps every two-session invariant over 60 seeded runs', { skip: unavailable, timeout: 40_000 }, async () => {
   const settings = settingsFor(lab.imapPort);
-  const stats: FuzzStats = { commands: 0 };
-  const started = Date.now();
-  const details = await fc.check(fc.asyncProperty(property.arbitrary(settings), (cmds) => property.run(cmds, settings, stats)), { seed: SEED, numRuns: 60 });
-  const ms = Date.now() - started;
-  assert.equal(details.failed, false, `counterexample ${String(details.counterexample?.[0])}\n${describeFailure(details)}`);
-  assert.ok(stats.commands >= 300, `only ${stats.commands} model commands ran`);
-  console.log(`# imap.two-session-model: ${details.numRuns} runs, ${stats.commands} model commands in ${ms} ms (${((stats.commands * 1000) / ms).toFixed(0)} commands/s)`);
+  const run = await runSeeded(property, settings, SEED, 60);
+  assert.equal(run.failed, false, run.explanation);
+  assert.ok(run.commands >= 300, `only ${run.commands} model commands ran`);
+  console.log(`# imap.two-session-model: ${run.numRuns} runs, ${run.commands} model commands in ${run.elapsedMs} ms (${((run.commands * 1000) / run.elapsedMs).toFixed(0)} commands/s)`);
   assert.deepEqual(await leftovers(), []);
 });
 

@@ -8,10 +8,11 @@ import fc from 'fast-check';
 import { dovecotUnavailableReason, startDovecot, type DovecotLab } from '../../src/lab/dovecot.js';
 import { isFuzzFailure } from '../../src/fuzz/fuzz-failure.js';
 import { replayPathOf } from '../../src/fuzz/models/replay-path.js';
-import type { FuzzSettings, FuzzStats } from '../../src/fuzz/fuzz-property.js';
+import type { FuzzSettings } from '../../src/fuzz/fuzz-property.js';
 import { pop3MaildropModelProperty as prop } from '../../src/fuzz/properties/pop3-maildrop-model.js';
 import { startFaultServer } from '../helpers/fault-server.js';
 import { snapshotMaildrop, type MessageSnapshot } from '../helpers/pop3-snapshot.js';
+import { runSeeded } from '../helpers/fuzz-campaign.js';
 
 // pop3.maildrop-model against a real Dovecot, on an account that holds the user's own mail: no
 // finding, bounded in time, and the user's messages byte-identical afterwards with no tool mail left.
@@ -47,16 +48,11 @@ after(async () => {
 });
 
 test('the maildrop model finds nothing wrong with Dovecot in 20 runs, within 30 s', { skip: unavailable }, async () => {
-  const stats: FuzzStats = { commands: 0 };
-  const started = Date.now();
-  const result = await fc.check(fc.asyncProperty(prop.arbitrary(settings), (input) => prop.run(input, settings, stats)), { seed: SEED, numRuns: 20, endOnFailure: true });
-  const elapsed = Date.now() - started;
-  const error = result.errorInstance;
-  const evidence = isFuzzFailure(error) ? JSON.stringify({ ...error.evidence, transcript: error.evidence.transcript.map((l) => `${l.dir}: ${l.text}`) }, null, 1) : String(error);
-  assert.equal(result.failed, false, `${evidence}\ncounterexample: ${JSON.stringify(result.counterexample?.map((i) => prop.describeInput(i as never)))}`);
-  assert.ok(elapsed < BUDGET_MS, `${elapsed} ms`);
-  assert.ok(stats.commands > 20, `${stats.commands} model commands`);
-  console.log(`pop3.maildrop-model: 20 runs, ${stats.commands} commands in ${elapsed} ms (${Math.round((stats.commands * 1000) / elapsed)} commands/s)`);
+  const run = await runSeeded(prop, settings, SEED, 20);
+  assert.equal(run.failed, false, run.explanation);
+  assert.ok(run.elapsedMs < BUDGET_MS, `${run.elapsedMs} ms`);
+  assert.ok(run.commands > 20, `${run.commands} model commands`);
+  console.log(`pop3.maildrop-model: 20 runs, ${run.commands} commands in ${run.elapsedMs} ms (${Math.round((run.commands * 1000) / run.elapsedMs)} commands/s)`);
 });
 
 test('the user\'s own messages are untouched and no seeded message is left', { skip: unavailable }, async () => {

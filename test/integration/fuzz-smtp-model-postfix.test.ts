@@ -4,10 +4,11 @@ import { after, before, test } from 'node:test';
 import fc from 'fast-check';
 import { isFuzzFailure } from '../../src/fuzz/fuzz-failure.js';
 import { replayPathOf } from '../../src/fuzz/models/replay-path.js';
-import type { FuzzSettings, FuzzStats } from '../../src/fuzz/fuzz-property.js';
+import type { FuzzSettings } from '../../src/fuzz/fuzz-property.js';
 import { smtpEnvelopeModelProperty as prop } from '../../src/fuzz/properties/smtp-envelope-model.js';
 import { postfixUnavailableReason, startPostfix, type PostfixLab } from '../../src/lab/postfix.js';
 import { smtpLike, startFaultServer } from '../helpers/fault-server.js';
+import { runSeeded } from '../helpers/fuzz-campaign.js';
 
 // smtp.envelope-model against a real Postfix: no finding in 20 runs, bounded in time; and against
 // deliberately faulty servers, the fault found and shrunk to the commands that show it.
@@ -33,16 +34,11 @@ after(async () => {
 });
 
 test('the envelope model finds nothing wrong with Postfix in 20 runs, within 30 s', { skip: unavailable }, async () => {
-  const stats: FuzzStats = { commands: 0 };
-  const started = Date.now();
-  const result = await fc.check(fc.asyncProperty(prop.arbitrary(settings), (input) => prop.run(input, settings, stats)), { seed: SEED, numRuns: 20, endOnFailure: true });
-  const elapsed = Date.now() - started;
-  const error = result.errorInstance;
-  const evidence = isFuzzFailure(error) ? JSON.stringify({ ...error.evidence, transcript: error.evidence.transcript.map((l) => `${l.dir}: ${l.text}`) }, null, 1) : String(error);
-  assert.equal(result.failed, false, `${evidence}\ncounterexample: ${JSON.stringify(result.counterexample?.map((i) => prop.describeInput(i as never)))}`);
-  assert.ok(elapsed < BUDGET_MS, `${elapsed} ms`);
-  assert.ok(stats.commands > 20, `${stats.commands} model commands`);
-  console.log(`smtp.envelope-model: 20 runs, ${stats.commands} commands in ${elapsed} ms (${Math.round((stats.commands * 1000) / elapsed)} commands/s)`);
+  const run = await runSeeded(prop, settings, SEED, 20);
+  assert.equal(run.failed, false, run.explanation);
+  assert.ok(run.elapsedMs < BUDGET_MS, `${run.elapsedMs} ms`);
+  assert.ok(run.commands > 20, `${run.commands} model commands`);
+  console.log(`smtp.envelope-model: 20 runs, ${run.commands} commands in ${run.elapsedMs} ms (${Math.round((run.commands * 1000) / run.elapsedMs)} commands/s)`);
 });
 
 test('the same seed generates the same command strings', () => {

@@ -5,6 +5,7 @@ import type { GrammarContext, RobustnessInput } from '../../../src/fuzz/robustne
 import { createImapGrammar, IMAP_NOTES, imapGrammar } from '../../../src/fuzz/robustness/imap-grammar.js';
 import { MUTATION_LABELS } from '../../../src/fuzz/robustness/mutate.js';
 import { STEP_LABELS } from '../../../src/fuzz/robustness/mutate-steps.js';
+import { checkRobustnessShape } from '../../helpers/robustness-shape.js';
 
 const NS = 'mailconform-fuzz-s0';
 const CONTEXT: GrammarContext = { vars: new Map([['user', 'alice']]), namespace: NS, allowDestructive: false, canLogin: true, maxSteps: 10 };
@@ -89,17 +90,6 @@ function checkWrites(line: string, ns: string): void {
   for (const name of WRITES[verb]?.(args) ?? []) if (name !== undefined) assert.ok(name.startsWith(ns), `${JSON.stringify(line)} writes outside ${ns}`);
 }
 
-function checkShape(input: RobustnessInput, maxSteps: number): void {
-  assert.ok(input.steps.length <= maxSteps);
-  assert.ok(input.steps.reduce((n, s) => n + s.bytes.length, 0) <= 300 * 1024);
-  input.steps.forEach((step, i) => {
-    const last = i === input.steps.length - 1;
-    if (step.abandoned) assert.ok(last && !text(step.bytes).includes('\r\n') && step.bytes.length > 0, step.label);
-    else assert.ok(text(step.bytes).endsWith('\r\n'), step.label);
-    step.cuts.forEach((c, j) => assert.ok(c > 0 && c < step.bytes.length && (j === 0 || c > step.cuts[j - 1]!), step.label));
-  });
-}
-
 describe('imapGrammar safety (2000 inputs)', () => {
   const safetyCheck = (inputs: readonly RobustnessInput[], ns: string): void => {
     for (const input of inputs) {
@@ -151,7 +141,7 @@ describe('imapGrammar.input', () => {
   });
 
   it('ends every step with CRLF but a last abandoned one, keeps cuts inside, stays in size', () => {
-    for (const input of INPUTS) checkShape(input, CONTEXT.maxSteps);
+    for (const input of INPUTS) checkRobustnessShape(input, CONTEXT.maxSteps);
   });
 
   it('tags every command f1, f2, … once (or leaves the tag empty on purpose), never p1–p3', () => {

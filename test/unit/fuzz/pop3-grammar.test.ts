@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import type { GrammarContext, RobustnessInput } from '../../../src/fuzz/robustness/fuzz-step.js';
+import type { GrammarContext } from '../../../src/fuzz/robustness/fuzz-step.js';
 import { MUTATION_LABELS } from '../../../src/fuzz/robustness/mutate.js';
 import { STEP_LABELS } from '../../../src/fuzz/robustness/mutate-steps.js';
 import { pop3Grammar } from '../../../src/fuzz/robustness/pop3-grammar.js';
+import { checkRobustnessShape } from '../../helpers/robustness-shape.js';
 
 // A user whose name holds "dele": the grammar must not carry it into a line a server could split.
 const CONTEXT: GrammarContext = { vars: new Map([['user', 'adele']]), namespace: 'unused', allowDestructive: false, canLogin: true, maxSteps: 10 };
@@ -13,17 +14,6 @@ const INPUTS = fc.sample(pop3Grammar.input(CONTEXT), { seed: 42, numRuns: 2000 }
 const text = (b: Buffer): string => b.toString('latin1');
 /** The keyword of each CRLF-terminated command, upper-cased as the tracker reads it (RFC 1939 §3). */
 const verbsOf = (bytes: Buffer): string[] => text(bytes).split('\r\n').slice(0, -1).map((l) => (l.split(' ')[0] ?? '').toUpperCase());
-
-function checkShape(input: RobustnessInput, maxSteps: number): void {
-  assert.ok(input.steps.length <= maxSteps);
-  assert.ok(input.steps.reduce((n, s) => n + s.bytes.length, 0) <= 300 * 1024);
-  input.steps.forEach((step, i) => {
-    const last = i === input.steps.length - 1;
-    if (step.abandoned) assert.ok(last && !text(step.bytes).includes('\r\n') && step.bytes.length > 0, step.label);
-    else assert.ok(text(step.bytes).endsWith('\r\n'), step.label);
-    step.cuts.forEach((c, j) => assert.ok(c > 0 && c < step.bytes.length && (j === 0 || c > step.cuts[j - 1]!), step.label));
-  });
-}
 
 describe('pop3Grammar safety', () => {
   it('never spells DELE, in any case or byte position, without allowDestructive (2000 inputs)', () => {
@@ -45,7 +35,7 @@ describe('pop3Grammar.input', () => {
   });
 
   it('ends every step with CRLF but a last abandoned one, keeps cuts inside, stays in size', () => {
-    for (const input of INPUTS) checkShape(input, CONTEXT.maxSteps);
+    for (const input of INPUTS) checkRobustnessShape(input, CONTEXT.maxSteps);
   });
 
   it('sends QUIT, STLS and AUTH only as the very last command, and AUTH never in a form that draws a challenge', () => {

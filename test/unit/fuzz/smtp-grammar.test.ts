@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import type { GrammarContext, RobustnessInput } from '../../../src/fuzz/robustness/fuzz-step.js';
+import type { GrammarContext } from '../../../src/fuzz/robustness/fuzz-step.js';
 import { MUTATION_LABELS } from '../../../src/fuzz/robustness/mutate.js';
 import { STEP_LABELS } from '../../../src/fuzz/robustness/mutate-steps.js';
 import { smtpGrammar } from '../../../src/fuzz/robustness/smtp-grammar.js';
+import { checkRobustnessShape } from '../../helpers/robustness-shape.js';
 
 const VARS: [string, string][] = [['client', 'c.example.test'], ['from', 'a@example.test'], ['rcpt', 'b@example.test'], ['domain', 'example.test']];
 const CONTEXT: GrammarContext = { vars: new Map(VARS), namespace: 'unused', allowDestructive: false, canLogin: false, maxSteps: 10 };
@@ -15,18 +16,6 @@ const isDataStep = (bytes: Buffer): boolean => text(bytes).startsWith('DATA\r\n'
 /** The first word of each CRLF-terminated command line (DATA steps are one command). */
 const verbsOf = (bytes: Buffer): string[] => (isDataStep(bytes) ? ['DATA'] : text(bytes).split('\r\n').slice(0, -1).map((l) => (/^[A-Za-z]+/.exec(l)?.[0] ?? '').toUpperCase()));
 
-/** What every robustness input must look like, whatever the protocol. */
-function checkShape(input: RobustnessInput, maxSteps: number): void {
-  assert.ok(input.steps.length <= maxSteps);
-  assert.ok(input.steps.reduce((n, s) => n + s.bytes.length, 0) <= 300 * 1024);
-  input.steps.forEach((step, i) => {
-    const last = i === input.steps.length - 1;
-    if (step.abandoned) assert.ok(last && !text(step.bytes).includes('\r\n') && step.bytes.length > 0, step.label);
-    else assert.ok(text(step.bytes).endsWith('\r\n'), step.label);
-    step.cuts.forEach((c, j) => assert.ok(c > 0 && c < step.bytes.length && (j === 0 || c > step.cuts[j - 1]!), step.label));
-  });
-}
-
 describe('smtpGrammar.input', () => {
   it('gives byte-identical inputs for the same seed', () => {
     const again = (): unknown => fc.sample(smtpGrammar.input(CONTEXT), { seed: 42, numRuns: 50 }).map((i) => ({ ...i, steps: i.steps.map((s) => ({ ...s, bytes: s.bytes.toString('hex') })) }));
@@ -34,7 +23,7 @@ describe('smtpGrammar.input', () => {
   });
 
   it('ends every step with CRLF but a last abandoned one, keeps cuts inside, stays in size', () => {
-    for (const input of INPUTS) checkShape(input, CONTEXT.maxSteps);
+    for (const input of INPUTS) checkRobustnessShape(input, CONTEXT.maxSteps);
   });
 
   it('keeps ordinary lines under 1 KiB: only the over-long mutation makes longer ones', () => {
