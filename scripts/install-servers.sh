@@ -7,6 +7,7 @@ set -euo pipefail
 PACKAGES=(
   postfix
   dovecot-core dovecot-imapd dovecot-pop3d
+  openssl  # the labs make their TLS certificates with its CLI (src/lab/tls-cert.ts)
 )
 
 missing=()

@@ -14,10 +14,14 @@ export class ToolError extends Error {
 const TRANSPORT_HINTS: Readonly<Record<string, string>> = {
   ERR_TRANSPORT_CONNECT_REFUSED: 'is the server running and listening on that port?',
   ERR_TRANSPORT_CONNECT_TIMEOUT: 'check host, port and firewall, or raise --connect-timeout',
-  ERR_TRANSPORT_HOST_NOT_FOUND: 'check the host name',
+  ERR_TRANSPORT_CONNECT_FAILED: 'check --host, --port and the network',
+  ERR_TRANSPORT_HOST_NOT_FOUND: 'check the host name (--host) and DNS',
   ERR_TRANSPORT_TIMEOUT: 'the server accepted the connection but did not answer; is this the right protocol and port? (--timeout raises the wait)',
-  ERR_TRANSPORT_CLOSED: 'the server closed the connection before answering',
-  ERR_TRANSPORT_RESET: 'the server reset the connection',
+  ERR_TRANSPORT_CLOSED: "the server hung up before answering; check the port is right for this protocol and see the server's log for why",
+  ERR_TRANSPORT_RESET: "the server reset the connection; check the port is right for this protocol and see the server's log for why",
+  ERR_TRANSPORT_LINE_TOO_LONG: 'is this the right protocol and port? (--max-line raises the limit)',
+  ERR_TRANSPORT_STEP_TIMEOUT: 'the server kept the answer coming without finishing it; is it healthy? (--step-timeout raises the wait)',
+  ERR_TRANSPORT_RESPONSE_TOO_LARGE: 'is this the right protocol and port? (--max-response raises the limit)',
 };
 
 /** One line for stderr, never a stack trace (unless debugging). */

@@ -1,11 +1,13 @@
 import yargs, { type Argv } from 'yargs';
 import type { Protocol } from '../report/result.js';
 import { KNOWN_PROTOCOLS } from '../script/protocols.js';
+import { MAILBOX_PREFIX } from '../script/setup/imap-setup.js';
+import { isTransportError } from '../transport/errors.js';
 import { ToolError, UsageError, describeError } from './errors.js';
-import { ACCOUNT_OPTIONS, CONNECTION_OPTIONS, DELIVERY_OPTIONS, VARIABLE_OPTIONS, collectVars } from './options.js';
+import { ACCOUNT_OPTIONS, CONNECTION_OPTIONS, DELIVERY_OPTIONS, RESPONSE_LIMIT_OPTIONS, VARIABLE_OPTIONS, checkLimits, collectVars } from './options.js';
 import { packageVersion } from './paths.js';
 
-const EPILOGUE = `Exit codes: 0 all cases passed (or were skipped), 1 the server failed a case (fuzz: a finding; replay: it still reproduces), 2 usage error, unreachable target, or the tool could not run, 130 fuzz interrupted (Ctrl-C): findings so far are saved, reports written.
+const EPILOGUE = `Exit codes: 0 all cases passed (or were skipped), 1 the server failed a case (fuzz: a finding; replay: it still reproduces), 2 usage error, unreachable target, or the tool could not run, 130 interrupted (Ctrl-C): run finishes the cases in progress and their cleanup, fuzz the current run (findings so far are saved); the reports of what ran are written.
 Docs: README.md and suites/README.md (the transcript language).`;
 
 /**
@@ -25,6 +27,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         y
           .positional('protocol', { choices: KNOWN_PROTOCOLS, describe: 'which protocol the server speaks' })
           .options(CONNECTION_OPTIONS)
+          .options(RESPONSE_LIMIT_OPTIONS)
           .options(VARIABLE_OPTIONS)
           .options(ACCOUNT_OPTIONS)
           .option('junit', { type: 'string', describe: 'also write a JUnit XML report to this file' })
@@ -36,7 +39,8 @@ export async function main(argv: readonly string[]): Promise<number> {
           .option('fixtures', { type: 'string', describe: 'fixtures directory (default: the fixtures shipped with mailconform)' })
           .example('$0 run smtp --host 127.0.0.1 --port 25 --junit reports/smtp.xml', 'all SMTP cases; TAP on stdout, JUnit in reports/')
           .example('$0 run smtp --host mx.example.test --rcpt postmaster@example.test', 'also run the delivery cases, sending test mail to that mailbox')
-          .example('POP3_PASS=… $0 run pop3 --host 127.0.0.1 --user alice --password-env POP3_PASS', 'log in with a password from the environment'),
+          .example('POP3_PASS=… $0 run pop3 --host 127.0.0.1 --user alice --password-env POP3_PASS', 'log in with a password from the environment')
+          .epilogue(`IMAP: before the first case, case mailboxes named ${MAILBOX_PREFIX}mc<time><random>-… that a killed run left more than an hour ago are deleted (nothing else is); younger ones are named and kept.\n${EPILOGUE}`),
       async (args) => {
         const { runCommand } = await import('./commands/run.js');
         exitCode = await runCommand({
@@ -51,7 +55,9 @@ export async function main(argv: readonly string[]): Promise<number> {
           shard: args.shard,
           connectTimeout: args['connect-timeout'],
           timeout: args.timeout,
+          stepTimeout: args['step-timeout'],
           maxLine: args['max-line'],
+          maxResponse: args['max-response'],
           vars: collectVars(args),
           seedCommand: args['seed-command'],
           allowDestructive: args['allow-destructive'],
@@ -176,6 +182,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       },
     )
     .option('debug', { type: 'boolean', describe: 'print stack traces of internal errors' })
+    .check(checkLimits, true)
     .demandCommand(1, 'name a command: run, fuzz, replay, list, lint or report')
     .strict()
     .recommendCommands()
@@ -194,7 +201,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (err) {
     const hint = err instanceof UsageError ? ' (see mailconform --help)' : '';
     process.stderr.write(`mailconform: ${describeError(err)}${hint}\n`);
-    if (debug && err instanceof Error && !(err instanceof UsageError) && !(err instanceof ToolError)) process.stderr.write(`${err.stack}\n`);
+    if (debug && err instanceof Error && !(err instanceof UsageError) && !(err instanceof ToolError) && !isTransportError(err)) process.stderr.write(`${err.stack}\n`);
     return 2;
   }
 }

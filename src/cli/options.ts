@@ -1,5 +1,11 @@
 import type { Options } from 'yargs';
-import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_LINE_LENGTH, DEFAULT_READ_TIMEOUT_MS } from '../transport/connection.js';
+import {
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_MAX_LINE_LENGTH,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  DEFAULT_READ_TIMEOUT_MS,
+  DEFAULT_STEP_TIMEOUT_MS,
+} from '../transport/connection.js';
 import { UsageError } from './errors.js';
 
 /** Where the target is and how long to wait for it; shared by every command that talks to a server. */
@@ -9,6 +15,20 @@ export const CONNECTION_OPTIONS = {
   'connect-timeout': { type: 'number', default: DEFAULT_CONNECT_TIMEOUT_MS, describe: 'ms to wait for the TCP connection' },
   timeout: { type: 'number', default: DEFAULT_READ_TIMEOUT_MS, describe: 'ms to wait for each server line before the case fails' },
   'max-line': { type: 'number', default: DEFAULT_MAX_LINE_LENGTH, describe: 'longest server line (bytes) the tool will buffer' },
+} as const satisfies Record<string, Options>;
+
+/** How long one command's answer may take and how big it may be (run; fuzz keeps the defaults). */
+export const RESPONSE_LIMIT_OPTIONS = {
+  'step-timeout': {
+    type: 'number',
+    default: DEFAULT_STEP_TIMEOUT_MS,
+    describe: 'ms a server may take to finish answering one command, all lines and literals together (bounds a server that drips bytes or floods lines)',
+  },
+  'max-response': {
+    type: 'number',
+    default: DEFAULT_MAX_RESPONSE_BYTES,
+    describe: 'most bytes the tool reads in answer to one command; a case that needs more ends as an error naming this limit',
+  },
 } as const satisfies Record<string, Options>;
 
 /** Values the transcripts use as ${name}. */
@@ -46,6 +66,17 @@ export const DELIVERY_OPTIONS = {
   },
   'delivery-timeout': { type: 'number', default: 10_000, describe: 'ms to wait for accepted test mail to show up in the --deliver-pop3 mailbox before that is a finding' },
 } as const satisfies Record<string, Options>;
+
+const POSITIVE_LIMITS = ['connect-timeout', 'timeout', 'step-timeout', 'max-line', 'max-response'] as const;
+
+/** yargs check: every time and size limit given is a positive number (a typo must not mean "no limit"). */
+export function checkLimits(argv: Readonly<Record<string, unknown>>): true {
+  for (const name of POSITIVE_LIMITS) {
+    const value = argv[name];
+    if (value !== undefined && !(typeof value === 'number' && value > 0 && Number.isFinite(value))) throw new UsageError(`--${name} must be a positive number (got ${String(value)})`);
+  }
+  return true;
+}
 
 /** Secret variables: redacted from every result, report and log. */
 export const SECRET_VARIABLES: ReadonlySet<string> = new Set(['password']);

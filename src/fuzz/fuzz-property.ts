@@ -80,4 +80,9 @@ export interface FuzzProperty<T> {
   run(input: T, settings: FuzzSettings, stats: FuzzStats): Promise<void>;
   /** The input as JSON, saved with a finding (robustness inputs are plain data; model runs give their command list). */
   describeInput(input: T): unknown;
+  /**
+   * After the campaign (interrupted too) or a replay: removes what the runs created on the target
+   * and may have left behind (IMAP mailboxes under the namespace). Best effort; never throws.
+   */
+  cleanUp?(settings: FuzzSettings): Promise<void>;
 }

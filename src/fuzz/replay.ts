@@ -48,10 +48,17 @@ export async function replayFinding(finding: Finding, settings: FuzzSettings): P
   const stats: FuzzStats = { commands: 0 };
   const replayPath = finding.replay.replayPath;
   const arbitrary = property.arbitrary(settings, replayPath !== undefined ? { replayPath } : undefined);
-  const details = await fc.check(
-    fc.asyncProperty(arbitrary, (input) => property.run(input, settings, stats)),
-    { seed: finding.replay.seed, path: finding.replay.path, numRuns: 1, endOnFailure: true },
-  );
+  let details: fc.RunDetails<[unknown]>;
+  try {
+    details = await fc.check(fc.asyncProperty(arbitrary, (input) => property.run(input, settings, stats)), {
+      seed: finding.replay.seed,
+      path: finding.replay.path,
+      numRuns: 1,
+      endOnFailure: true,
+    });
+  } finally {
+    await property.cleanUp?.(settings);
+  }
   if (!details.failed) return { kind: 'passed' };
   if (!isFuzzFailure(details.errorInstance)) throw details.errorInstance instanceof Error ? details.errorInstance : new Error(String(details.errorInstance));
   const evidence = details.errorInstance.evidence;

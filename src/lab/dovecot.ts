@@ -5,6 +5,7 @@ import { chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/p
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { freePort } from './free-port.js';
+import { placeLabCert, type TlsCertFiles } from './tls-cert.js';
 import {
   accountIds, describeResult, groupAlive, pidAlive, runCommand, signalQuietly, sleepSync, tailFile, untraversableAncestor, waitForBanner, waitForGroupExit, waitForPidExit,
 } from './process-util.js';
@@ -19,13 +20,23 @@ export interface DovecotLab {
   readonly configFile: string;
   /** Pid of this instance's master process (for diagnostics and tests of stop()). */
   readonly masterPid: number;
+  /** With `tls`: the implicit-TLS ports (RFC 8314 §3.3: what 993 and 995 are); STARTTLS/STLS are on imapPort/pop3Port. */
+  readonly imapsPort?: number;
+  readonly pop3sPort?: number;
+  /** With `tls`: the server's certificate in PEM, the one anchor a client must trust (it is self-signed). */
+  readonly certPem?: string;
+  /** With `tls`: the certificate and key files (the key root-only), e.g. for a Postfix lab to serve the same ones. */
+  readonly certFile?: string;
+  readonly keyFile?: string;
+  /** With `authSocket`: Dovecot's SASL auth socket, for Postfix (`smtpd_sasl_type = dovecot`, `smtpd_sasl_path`). */
+  readonly authSocketPath?: string;
   /** Puts a message into a user's INBOX through Dovecot itself (doveadm save), so POP3/IMAP see it at once. Dovecot
    *  stores LF line ends (mail_save_crlf = no) and serves CRLF: seed CRLF text to get it back byte for byte. */
   seed(user: string, message: Buffer): Promise<void>;
   /** The shell command a tool can run to seed a message for `user` from stdin (for mailconform's --seed-command). */
   seedCommand(user: string): string;
-  /** Runs doveadm against this instance (e.g. ['fetch','-u','alice','uid text','all']); returns stdout; throws with stderr on failure. */
-  doveadm(args: readonly string[]): Promise<string>;
+  /** Runs doveadm against this instance (e.g. ['fetch','-u','alice','uid text','all']), `input` on its stdin (e.g. for save -m MAILBOX); returns stdout; throws with stderr on failure. */
+  doveadm(args: readonly string[], input?: Buffer): Promise<string>;
   /** The tail of the instance's log (plus anything the master wrote to stdout/stderr), for diagnostics. */
   logTail(lines?: number): Promise<string>;
   /** Idempotent; stops only this instance's master (and its children), removes the temp dir unless KEEP_LAB_DIR=1. */
@@ -40,6 +51,24 @@ export interface DovecotLabOptions {
   authPenalty?: boolean;
   /** Dovecot answers a failed login only after auth_failure_delay (2 s). Off for fuzz tests that use short answer timeouts. */
   authFailureDelay?: boolean;
+  /**
+   * TLS: `ssl = yes` (STARTTLS on IMAP, STLS on POP3, on the plain ports) plus imaps and pop3s listeners on two more
+   * free ports. `true`: a fresh self-signed certificate for 127.0.0.1, ::1 and localhost (see tls-cert.ts); or the
+   * files of one made elsewhere (e.g. generateSelfSignedCert with WRONG_NAME_ALT_NAMES). The key must be readable by root.
+   * @defaultValue off (`ssl = no`, as before)
+   */
+  tls?: true | TlsCertFiles;
+  /**
+   * `'tls-only'` sets disable_plaintext_auth = yes: LOGIN, USER/PASS and the plaintext SASL mechanisms are refused
+   * before TLS (IMAP then advertises LOGINDISABLED, RFC 3501 §6.2.3). Dovecot counts a connection whose source and
+   * destination IP are the same as secure, so a client sees this only from another loopback address (e.g. 127.0.0.2).
+   * @defaultValue 'always'
+   */
+  plaintextAuth?: 'always' | 'tls-only';
+  /** Also offer SASL CRAM-MD5 (RFC 2195; the passwd-file keeps passwords in {PLAIN}, which it needs). */
+  cramMd5?: boolean;
+  /** Also listen on an auth-client socket in the lab's dir (mode 0666: Postfix's smtpd asks it as user postfix); see authSocketPath. */
+  authSocket?: boolean;
 }
 
 const HOST = '127.0.0.1';
@@ -104,18 +133,42 @@ async function stopEntry(entry: LiveEntry): Promise<void> {
   if (!keepDir()) await rm(entry.dir, { recursive: true, force: true });
 }
 
-interface ConfParams { dir: string; instance: string; imapPort: number; pop3Port: number; apop: boolean; authPenalty: boolean; authFailureDelay: boolean; }
+interface ConfParams {
+  dir: string; instance: string; imapPort: number; pop3Port: number; apop: boolean; authPenalty: boolean; authFailureDelay: boolean;
+  /** Implicit-TLS ports; undefined = no TLS at all. */
+  tlsPorts: { imaps: number; pop3s: number } | undefined;
+  plaintextAuth: 'always' | 'tls-only'; cramMd5: boolean; authSocket: boolean;
+}
 
-/** Plain-text listener on the lab port; the implicit-TLS one (imaps/pop3s) off. */
-const loginService = (proto: string, port: number): string => `service ${proto}-login {
+/** Where the lab keeps the certificate it generates, and its auth socket (relative names are in base_dir). */
+const TLS_SUBDIR = 'tls';
+const AUTH_SOCKET = 'auth-postfix';
+
+/** Plain-text listener on the lab port; the implicit-TLS one (imaps/pop3s) on `tlsPort`, or off. */
+const loginService = (proto: string, port: number, tlsPort: number | undefined): string => `service ${proto}-login {
   inet_listener ${proto} {
     address = ${HOST}
     port = ${port}
   }
   inet_listener ${proto}s {
-    port = 0
+${tlsPort === undefined ? '    port = 0' : `    address = ${HOST}
+    port = ${tlsPort}
+    ssl = yes`}
   }
 }`;
+
+/** ssl and the cert (`<` = read the file: the master does, as root); ssl_dh unset, since the key is EC (ECDHE only). */
+const sslConf = (p: ConfParams): string => (p.tlsPorts === undefined ? 'ssl = no' : `ssl = yes
+ssl_cert = <${p.dir}/${TLS_SUBDIR}/server.crt
+ssl_key = <${p.dir}/${TLS_SUBDIR}/server.key`);
+
+const authSocketConf = `# For Postfix's smtpd (runs as postfix): any local user may ask, which is fine for a throwaway lab's users.
+service auth {
+  unix_listener ${AUTH_SOCKET} {
+    mode = 0666
+  }
+}
+`;
 
 function dovecotConf(p: ConfParams): string {
   return `# Private lab instance; everything not set here is Dovecot's built-in default.
@@ -125,9 +178,9 @@ listen = ${HOST}
 base_dir = ${p.dir}/run
 state_dir = ${p.dir}/state
 log_path = ${p.dir}/dovecot.log
-ssl = no
-disable_plaintext_auth = no
-auth_mechanisms = plain login${p.apop ? ' apop' : ''}
+${sslConf(p)}
+disable_plaintext_auth = ${p.plaintextAuth === 'tls-only' ? 'yes' : 'no'}
+auth_mechanisms = plain login${p.cramMd5 ? ' cram-md5' : ''}${p.apop ? ' apop' : ''}
 mail_location = maildir:~/Maildir
 # The mail owner is a system account, below the default first_valid_uid/gid (500).
 first_valid_uid = 1
@@ -147,9 +200,9 @@ namespace inbox {
   inbox = yes
   separator = /
 }
-${loginService('imap', p.imapPort)}
-${loginService('pop3', p.pop3Port)}
-${p.authFailureDelay ? '' : 'auth_failure_delay = 0\n'}${p.authPenalty ? '' : `# No auth penalty (the documented way to switch it off); the 2 s auth_failure_delay stays.
+${loginService('imap', p.imapPort, p.tlsPorts?.imaps)}
+${loginService('pop3', p.pop3Port, p.tlsPorts?.pop3s)}
+${p.authSocket ? authSocketConf : ''}${p.authFailureDelay ? '' : 'auth_failure_delay = 0\n'}${p.authPenalty ? '' : `# No auth penalty (the documented way to switch it off); the 2 s auth_failure_delay stays.
 service anvil {
   unix_listener anvil-auth-penalty {
     mode = 0
@@ -168,14 +221,26 @@ async function labLogTail(dir: string, lines: number): Promise<string> {
 /** Single-quotes for /bin/sh. */
 const shq = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
+/** The lab fields that only some options fill in. */
+type OptionalFields = Pick<DovecotLab, 'imapsPort' | 'pop3sPort' | 'certPem' | 'certFile' | 'keyFile' | 'authSocketPath'>;
+
 class Lab implements DovecotLab {
   readonly host = HOST;
+  readonly imapsPort?: number;
+  readonly pop3sPort?: number;
+  readonly certPem?: string;
+  readonly certFile?: string;
+  readonly keyFile?: string;
+  readonly authSocketPath?: string;
   private stopping: Promise<void> | undefined;
 
   constructor(
     readonly imapPort: number, readonly pop3Port: number, readonly users: readonly DovecotUser[],
     readonly dir: string, readonly configFile: string, readonly masterPid: number, private readonly entry: LiveEntry,
-  ) {}
+    optional: OptionalFields,
+  ) {
+    Object.assign(this, optional);
+  }
 
   private user(name: string): DovecotUser {
     const u = this.users.find((x) => x.name === name);
@@ -229,8 +294,13 @@ export async function startDovecot(options: DovecotLabOptions = {}): Promise<Dov
   if (blocked) throw new Error(`${blocked} is not searchable by others, so Dovecot (users dovecot, ${MAIL_OWNER}) cannot reach a lab under ${tmpdir()}; set TMPDIR`);
   for (let attempt = 1; ; attempt++) {
     try {
-      const conf = { apop: options.apop === true, authPenalty: options.authPenalty !== false, authFailureDelay: options.authFailureDelay !== false, imapPort: await freePort(HOST), pop3Port: await freePort(HOST) };
-      return await startOnce(users, conf);
+      const conf = {
+        apop: options.apop === true, authPenalty: options.authPenalty !== false, authFailureDelay: options.authFailureDelay !== false,
+        imapPort: await freePort(HOST), pop3Port: await freePort(HOST),
+        tlsPorts: options.tls ? { imaps: await freePort(HOST), pop3s: await freePort(HOST) } : undefined,
+        plaintextAuth: options.plaintextAuth ?? 'always', cramMd5: options.cramMd5 === true, authSocket: options.authSocket === true,
+      };
+      return await startOnce(users, conf, options.tls === true ? undefined : options.tls);
     } catch (e) {
       // Another process may grab a free port before the master binds it: pick others.
       if (!(attempt < 3 && /Address already in use/.test((e as Error).message))) throw e;
@@ -241,6 +311,7 @@ export async function startDovecot(options: DovecotLabOptions = {}): Promise<Dov
 async function startOnce(
   users: readonly { name: string; password: string }[],
   conf: Omit<ConfParams, 'dir' | 'instance'>,
+  givenCert: TlsCertFiles | undefined,
 ): Promise<DovecotLab> {
   const { imapPort, pop3Port } = conf;
   const ids = await accountIds([MAIL_OWNER, 'dovecot', 'dovenull']); // throws if one is missing
@@ -267,6 +338,7 @@ async function startOnce(
     const passwd = join(dir, 'passwd');
     await writeFile(passwd, labUsers.map((u) => `${u.name}:{PLAIN}${u.password}::::::\n`).join(''), { mode: 0o640 });
     await chown(passwd, 0, dovecotGid);
+    const cert = conf.tlsPorts === undefined ? undefined : await placeLabCert(join(dir, TLS_SUBDIR), givenCert);
     const instance = `mailconform-${basename(dir).slice('mailconform-dovecot-'.length)}`;
     await writeFile(configFile, dovecotConf({ ...conf, dir, instance }));
 
@@ -288,8 +360,13 @@ async function startOnce(
     if (entry.pid === undefined) await exited;
     const imapUp = waitForBanner(HOST, imapPort, START_TIMEOUT_MS, /^\* OK/, 'a LOGOUT\r\n', giveUp.signal);
     const pop3Up = waitForBanner(HOST, pop3Port, START_TIMEOUT_MS, /^\+OK/, 'QUIT\r\n', giveUp.signal);
-    await Promise.race([exited, Promise.all([imapUp, pop3Up])]).finally(() => giveUp.abort()); // no polling after a failure
-    return new Lab(imapPort, pop3Port, labUsers, dir, configFile, entry.pid ?? 0, entry);
+    // The login processes load the certificate only when a TLS client comes: one handshake shows it loads.
+    const tlsUp = conf.tlsPorts && waitForBanner(HOST, conf.tlsPorts.imaps, START_TIMEOUT_MS, /^\* OK/, 'a LOGOUT\r\n', giveUp.signal, true);
+    await Promise.race([exited, Promise.all([imapUp, pop3Up, tlsUp])]).finally(() => giveUp.abort()); // no polling after a failure
+    return new Lab(imapPort, pop3Port, labUsers, dir, configFile, entry.pid ?? 0, entry, {
+      ...(conf.tlsPorts && cert ? { imapsPort: conf.tlsPorts.imaps, pop3sPort: conf.tlsPorts.pop3s, ...cert } : {}),
+      ...(conf.authSocket ? { authSocketPath: join(dir, 'run', AUTH_SOCKET) } : {}),
+    });
   } catch (e) {
     if (child?.pid !== undefined) await waitForPidExit(child.pid, 200); // let an early exit finish writing its reason
     const tail = await labLogTail(dir, 30);

@@ -3,6 +3,7 @@ import { chmod, chown, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port.js';
+import { placeLabCert, type TlsCertFiles } from './tls-cert.js';
 import {
   accountIds, describeResult, pidAlive, runCommand, signalQuietly, sleep, sleepSync, tailFile, untraversableAncestor, waitForGreeting, waitForPidExit,
 } from './process-util.js';
@@ -18,6 +19,10 @@ export interface PostfixLab {
   readonly dir: string;
   /** Pid of this instance's master daemon (for diagnostics and tests of stop()). */
   readonly masterPid: number;
+  /** With `tls`: the implicit-TLS submission port (RFC 8314 §3.3, what 465 is); STARTTLS is offered on `port`. */
+  readonly smtpsPort?: number;
+  /** With `tls`: the server's certificate in PEM, the one anchor a client must trust (it is self-signed). */
+  readonly certPem?: string;
   /** Messages delivered to a user's Maildir (new/ and cur/), oldest first. */
   readDelivered(user: string): Promise<DeliveredMessage[]>;
   /** Polls (bounded by timeoutMs, default 10 s) until a delivered message satisfies the predicate; rejects with a clear Error on timeout. */
@@ -38,6 +43,25 @@ export interface PostfixLabOptions {
    * e.g. "mail"; never root). The lab's own Maildirs are then owned by it too.
    */
   linkedMaildirs?: { readonly owner: string; readonly maildirs: Readonly<Record<string, string>> };
+  /**
+   * STARTTLS on `port` (smtpd_tls_security_level = may, RFC 3207) and an implicit-TLS smtpd on `smtpsPort`
+   * (smtpd_tls_wrappermode). `true`: a fresh self-signed certificate for 127.0.0.1, ::1 and localhost; or the files
+   * of one made elsewhere (e.g. a Dovecot lab's certFile/keyFile). The key must be readable by root.
+   * @defaultValue off (no TLS, as before)
+   */
+  tls?: true | TlsCertFiles;
+  /**
+   * SMTP AUTH (RFC 4954) checked by Dovecot, the usual pairing: `smtpd_sasl_type = dovecot` on a Dovecot lab's
+   * authSocketPath (absolute: the lab's smtpd runs unchrooted). The mechanisms are whatever Dovecot offers.
+   */
+  sasl?: {
+    readonly dovecotAuthSocket: string;
+    /**
+     * smtpd_tls_auth_only: AUTH only after STARTTLS (and on smtpsPort), so no password crosses in clear.
+     * @defaultValue true with `tls`; without TLS it is always false (else AUTH would never be offered)
+     */
+    readonly tlsAuthOnly?: boolean;
+  };
 }
 
 const HOST = '127.0.0.1';
@@ -114,6 +138,22 @@ async function stopEntry(entry: LiveEntry): Promise<void> {
   if (!keepDir()) await rm(entry.dir, { recursive: true, force: true });
 }
 
+/** The TLS and SASL part of main.cf; empty when neither is asked for, so the default lab is unchanged. */
+function securityCf(cert: TlsCertFiles | undefined, sasl: PostfixLabOptions['sasl']): string {
+  const tls = cert === undefined ? '' : `smtpd_tls_cert_file = ${cert.certFile}
+smtpd_tls_key_file = ${cert.keyFile}
+# Offer STARTTLS, don't require it (RFC 3207 §4: a publicly-referenced server must not require it).
+smtpd_tls_security_level = may
+smtpd_tls_loglevel = 1
+`;
+  const saslCf = sasl === undefined ? '' : `smtpd_sasl_auth_enable = yes
+smtpd_sasl_type = dovecot
+smtpd_sasl_path = ${sasl.dovecotAuthSocket}
+smtpd_tls_auth_only = ${cert !== undefined && sasl.tlsAuthOnly !== false ? 'yes' : 'no'}
+`;
+  return tls + saslCf;
+}
+
 function mainCf(p: { queue: string; data: string; logDir: string; etc: string; domain: string; hostname: string; deliveryOwner: string }): string {
   return `# Private lab instance; everything not set here is Postfix's built-in default.
 compatibility_level = 3.6
@@ -144,10 +184,18 @@ default_privs = ${p.deliveryOwner}
 `;
 }
 
-function masterCf(port: number): string {
-  // Debian's stock services, unchrooted (the chroot would lack our temp paths), plus postlog for maillog_file.
+function masterCf(port: number, smtpsPort: number | undefined): string {
+  // Debian's stock services, unchrooted (the chroot would lack our temp paths and the Dovecot socket), plus postlog for maillog_file.
+  const tls = smtpsPort === undefined ? [] : [
+    `${HOST}:${smtpsPort} inet n - n - - smtpd`,
+    '  -o syslog_name=postfix/smtps',
+    '  -o smtpd_tls_wrappermode=yes',
+    '  -o smtpd_tls_security_level=encrypt',
+    'tlsmgr unix - - n 1000? 1 tlsmgr',
+  ];
   return [
     `${HOST}:${port} inet n - n - - smtpd`,
+    ...tls,
     'pickup unix n - n 60 1 pickup',
     'cleanup unix n - n - 0 cleanup',
     'qmgr unix n - n 300 1 qmgr',
@@ -173,6 +221,8 @@ function masterCf(port: number): string {
 
 class Lab implements PostfixLab {
   readonly host = HOST;
+  readonly smtpsPort?: number;
+  readonly certPem?: string;
   private stopping: Promise<void> | undefined;
 
   constructor(
@@ -183,7 +233,10 @@ class Lab implements PostfixLab {
     readonly dir: string,
     readonly masterPid: number,
     private readonly entry: LiveEntry,
-  ) {}
+    optional: Pick<PostfixLab, 'smtpsPort' | 'certPem'>,
+  ) {
+    Object.assign(this, optional);
+  }
 
   private mailbox(user: string): LabMailbox {
     const box = this.mailboxes.find((m) => m.user === user);
@@ -250,11 +303,14 @@ export async function startPostfix(options: PostfixLabOptions = {}): Promise<Pos
   // postconf(5): "DO NOT SPECIFY A PRIVILEGED USER OR THE POSTFIX OWNER".
   if (['root', 'postfix'].includes(delivery.owner)) throw new Error(`linkedMaildirs.owner must be an unprivileged account, not ${delivery.owner}`);
   for (const [u, dir] of Object.entries(linked)) if (!dir.startsWith('/') || /[\s,"]/.test(dir)) throw new Error(`linked Maildir of ${u} must be an absolute path without spaces, commas or quotes (an alias table value)`);
+  const socket = options.sasl?.dovecotAuthSocket;
+  if (socket !== undefined && (!socket.startsWith('/') || /\s/.test(socket))) throw new Error(`sasl.dovecotAuthSocket must be an absolute path without spaces: ${JSON.stringify(socket)}`);
   const blocked = untraversableAncestor(tmpdir());
   if (blocked) throw new Error(`${blocked} is not searchable by others, so Postfix (user postfix/nobody) cannot reach a lab under ${tmpdir()}; set TMPDIR`);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOnce(domain, users, delivery, options.port ?? (await freePort(HOST)));
+      const security: Security = { tls: options.tls, sasl: options.sasl, smtpsPort: options.tls ? await freePort(HOST) : undefined };
+      return await startOnce(domain, users, delivery, options.port ?? (await freePort(HOST)), security);
     } catch (e) {
       // Another process may grab a free port before master binds it: pick another (unless fixed).
       const raced = options.port === undefined && attempt < 3 && /Address already in use/.test((e as Error).message);
@@ -265,8 +321,10 @@ export async function startPostfix(options: PostfixLabOptions = {}): Promise<Pos
 
 /** Who local(8) delivers as, and the users whose Maildirs exist already. */
 interface Delivery { readonly owner: string; readonly linked: Readonly<Record<string, string>>; }
+/** The opt-in TLS and SASL settings, with the implicit-TLS port picked for this attempt. */
+interface Security { readonly tls: PostfixLabOptions['tls']; readonly sasl: PostfixLabOptions['sasl']; readonly smtpsPort: number | undefined; }
 
-async function startOnce(domain: string, users: readonly string[], delivery: Delivery, port: number): Promise<PostfixLab> {
+async function startOnce(domain: string, users: readonly string[], delivery: Delivery, port: number, security: Security): Promise<PostfixLab> {
   const hostname = `mail.${domain}`;
   const ids = await accountIds(['postfix', delivery.owner]);
   const owner = ids.get(delivery.owner);
@@ -295,15 +353,20 @@ async function startOnce(domain: string, users: readonly string[], delivery: Del
     const aliases = mailboxes.map((b) => `${b.user} ${b.maildir}/`);
     if (!users.includes('postmaster')) aliases.push(`postmaster ${mailboxes[0]?.maildir ?? ''}/`);
     await writeFile(join(etc, 'aliases'), `${aliases.join('\n')}\n`);
-    await writeFile(join(etc, 'main.cf'), mainCf({ queue, data, logDir, etc, domain, hostname, deliveryOwner: delivery.owner }));
-    await writeFile(join(etc, 'master.cf'), masterCf(port));
+    const cert = security.tls === undefined ? undefined : await placeLabCert(join(dir, 'tls'), security.tls === true ? undefined : security.tls);
+    const main = mainCf({ queue, data, logDir, etc, domain, hostname, deliveryOwner: delivery.owner }) + securityCf(cert, security.sasl);
+    await writeFile(join(etc, 'main.cf'), main);
+    await writeFile(join(etc, 'master.cf'), masterCf(port, security.smtpsPort));
 
     const r = await runCommand(POSTFIX, ['-c', etc, 'start'], { timeoutMs: START_TIMEOUT_MS });
     entry.pid = await readMasterPid(queue);
     if (r.code !== 0) throw new Error(describeResult('postfix start', r));
     if (entry.pid === undefined) throw new Error('postfix start wrote no master.pid');
     await waitForGreeting(HOST, port, START_TIMEOUT_MS);
-    return new Lab(port, domain, hostname, mailboxes, dir, entry.pid, entry);
+    // smtpd loads the certificate per connection: one handshake shows it loads.
+    if (security.smtpsPort !== undefined) await waitForGreeting(HOST, security.smtpsPort, START_TIMEOUT_MS, true);
+    const optional = security.smtpsPort !== undefined && cert ? { smtpsPort: security.smtpsPort, certPem: cert.certPem } : {};
+    return new Lab(port, domain, hostname, mailboxes, dir, entry.pid, entry, optional);
   } catch (e) {
     const tail = await tailFile(join(logDir, 'maillog'), 30);
     await stopEntry(entry).catch(() => undefined);

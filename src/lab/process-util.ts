@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import net from 'node:net';
 import { dirname } from 'node:path';
+import tls from 'node:tls';
 
 export interface CommandResult {
   readonly code: number | null;
@@ -126,10 +127,18 @@ export async function waitForPidExit(pid: number, timeoutMs: number): Promise<bo
   return true;
 }
 
+/**
+ * A plain socket, or with `secure` an implicit-TLS one (smtps, imaps, pop3s). It only proves the listener is up and
+ * its certificate loads, so it trusts any certificate: the tests check verification themselves.
+ */
+function connectSocket(host: string, port: number, secure: boolean): net.Socket {
+  return secure ? tls.connect({ host, port, rejectUnauthorized: false }) : net.connect({ host, port });
+}
+
 /** Connects once and reads a complete (possibly multi-line) reply, bounded by timeoutMs. */
-function readGreetingOnce(host: string, port: number, timeoutMs: number): Promise<string> {
+function readGreetingOnce(host: string, port: number, timeoutMs: number, secure: boolean): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ host, port });
+    const socket = connectSocket(host, port, secure);
     let text = '';
     let settled = false;
     const done = (e: Error | undefined, greeting?: string): void => {
@@ -163,13 +172,14 @@ function readGreetingOnce(host: string, port: number, timeoutMs: number): Promis
 /**
  * Waits until host:port answers with a `220` greeting (RFC 5321 §4.2 / §3.1), retrying refused
  * connections until timeoutMs. Resolves with the greeting text; rejects on timeout or a non-220 greeting.
+ * `secure`: the greeting comes after a TLS handshake (any certificate accepted).
  */
-export async function waitForGreeting(host: string, port: number, timeoutMs: number): Promise<string> {
+export async function waitForGreeting(host: string, port: number, timeoutMs: number, secure = false): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   let lastError = 'no attempt made';
   while (Date.now() < deadline) {
     try {
-      const greeting = await readGreetingOnce(host, port, Math.max(100, Math.min(5000, deadline - Date.now())));
+      const greeting = await readGreetingOnce(host, port, Math.max(100, Math.min(5000, deadline - Date.now())), secure);
       if (!greeting.startsWith('220')) throw new Error(`unexpected greeting ${JSON.stringify(greeting)}`);
       return greeting;
     } catch (e) {
@@ -250,9 +260,9 @@ export async function waitForGroupExit(pgid: number, timeoutMs: number): Promise
 }
 
 /** Connects once, reads the first CRLF-terminated line, then sends `goodbye` and closes. */
-function readFirstLineOnce(host: string, port: number, timeoutMs: number, goodbye: string): Promise<string> {
+function readFirstLineOnce(host: string, port: number, timeoutMs: number, goodbye: string, secure: boolean): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ host, port });
+    const socket = connectSocket(host, port, secure);
     let text = '';
     const finish = (e: Error | undefined): void => {
       clearTimeout(timer);
@@ -280,14 +290,15 @@ function readFirstLineOnce(host: string, port: number, timeoutMs: number, goodby
 /**
  * Waits until host:port greets with a first line matching `expected` (e.g. /^\+OK/ for POP3), retrying
  * refused connections until timeoutMs (or `signal` aborts). Resolves with that line; rejects on timeout or another greeting.
+ * `secure`: the greeting comes after a TLS handshake (any certificate accepted).
  */
 export async function waitForBanner(
-  host: string, port: number, timeoutMs: number, expected: RegExp, goodbye = 'QUIT\r\n', signal?: AbortSignal,
+  host: string, port: number, timeoutMs: number, expected: RegExp, goodbye = 'QUIT\r\n', signal?: AbortSignal, secure = false,
 ): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   let lastError = 'no attempt made';
   while (Date.now() < deadline && !signal?.aborted) {
-    const line = await readFirstLineOnce(host, port, Math.max(100, Math.min(5000, deadline - Date.now())), goodbye).catch((e: Error) => {
+    const line = await readFirstLineOnce(host, port, Math.max(100, Math.min(5000, deadline - Date.now())), goodbye, secure).catch((e: Error) => {
       lastError = e.message;
       return undefined;
     });

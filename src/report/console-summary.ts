@@ -53,5 +53,6 @@ function formatTotals(run: RunResult, paint: (style: Style, text: string) => str
   ];
   const seconds = (run.durationMs / 1000).toFixed(2);
   const heading = escapeLine(`${tool} ${toolVersion} ${protocol} ${target}`);
-  return `${heading}: ${parts.join(', ')} (${counts.total} case${counts.total === 1 ? '' : 's'}) in ${seconds}s`;
+  const totals = `${heading}: ${parts.join(', ')} (${counts.total} case${counts.total === 1 ? '' : 's'}) in ${seconds}s`;
+  return run.interrupted === undefined ? totals : `${totals}\n${paint('yellow', `interrupted: ${escapeLine(run.interrupted)}`)}`;
 }

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import junit, { type Builder, type TestSuite } from 'junit-report-builder';
 import { escapeLine } from './escape-line.js';
@@ -23,16 +23,21 @@ export function renderJunit(run: RunResult): string {
   const report = SHARED_BUILDER.newBuilder().name(toXmlSafe(escapeLine(`${run.info.tool} ${run.info.target}`)));
   const names = new Set<string>();
   for (const [folder, cases] of groupBySuite(run.cases)) {
-    const suite = addSuite(report, folder, run.info, cases);
+    const suite = addSuite(report, folder, run.info, cases, run.interrupted);
     for (const result of cases) addCase(suite, result, uniqueName(result, names));
   }
   return report.build();
 }
 
-/** Writes renderJunit(run) to path, creating its parent directories. */
+/**
+ * Writes renderJunit(run) to path, creating its parent directories. Written aside and renamed into
+ * place, so a process killed meanwhile (a second Ctrl-C) leaves no half-written report.
+ */
 export async function writeJunitFile(run: RunResult, path: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, renderJunit(run), 'utf8');
+  const aside = `${path}.${process.pid}.tmp`;
+  await writeFile(aside, renderJunit(run), 'utf8');
+  await rename(aside, path);
 }
 
 function groupBySuite(cases: readonly CaseResult[]): Map<string, CaseResult[]> {
@@ -45,7 +50,7 @@ function groupBySuite(cases: readonly CaseResult[]): Map<string, CaseResult[]> {
   return groups;
 }
 
-function addSuite(report: Builder, folder: string, info: RunInfo, cases: readonly CaseResult[]): TestSuite {
+function addSuite(report: Builder, folder: string, info: RunInfo, cases: readonly CaseResult[], interrupted: string | undefined): TestSuite {
   const seconds = cases.reduce((sum, c) => sum + c.durationMs, 0) / 1000;
   const suite = report.testSuite().name(toXmlSafe(folder)).timestamp(toXmlSafe(info.startedAt)).time(seconds);
   const facts: [string, string][] = [
@@ -55,6 +60,8 @@ function addSuite(report: Builder, folder: string, info: RunInfo, cases: readonl
     ['protocol', info.protocol],
     ['startedAt', info.startedAt],
     ...Object.entries(info.properties),
+    // A partial report must say so: CI would otherwise read the cases that ran as the whole run.
+    ...(interrupted !== undefined ? [['interrupted', interrupted] as [string, string]] : []),
   ];
   for (const [name, value] of facts) suite.property(toXmlSafe(name), toXmlSafe(value));
   return suite;

@@ -77,6 +77,8 @@ export interface RunResult {
   readonly info: RunInfo;
   readonly cases: readonly CaseResult[];
   readonly durationMs: number;
+  /** Why the run stopped before its last case (TAP "Bail out!"), e.g. Ctrl-C; absent for a whole run. */
+  readonly interrupted?: string;
 }
 
 export interface VerdictCounts {

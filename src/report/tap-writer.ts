@@ -60,6 +60,21 @@ export class TapWriter {
     this.#sink(formatJsonComment(RUN_END_COMMENT, { durationMs }));
   }
 
+  /**
+   * Ends a run stopped early (Ctrl-C): the end comment, then "Bail out!" (TAP 14), which tells every
+   * consumer that fewer test points than planned is an aborted run, not a broken stream.
+   */
+  bailOut(durationMs: number, reason: string): void {
+    this.#expectState('STARTED', 'bailOut');
+    this.#state = 'ENDED';
+    this.#sink(`${formatJsonComment(RUN_END_COMMENT, { durationMs })}Bail out! ${escapeLine(reason)}\n`);
+  }
+
+  /** Whether start() was called and neither end() nor bailOut() yet. */
+  get open(): boolean {
+    return this.#state === 'STARTED';
+  }
+
   #expectState(expected: WriterState, call: string): void {
     if (this.#state !== expected) throw new Error(`TapWriter.${call}() called in state ${this.#state}`);
   }

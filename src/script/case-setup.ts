@@ -24,6 +24,15 @@ export interface CaseSetup {
   readonly cleanup?: () => Promise<void>;
 }
 
+/** What a protocol may do once before the first case: the run's connection and variables. */
+export interface RunContext {
+  readonly connect: ConnectOptions;
+  readonly bindings: ReadonlyMap<string, string>;
+}
+
+/** A protocol's work before the first case (IMAP: remove old leftovers of killed runs); returns notes for the user. */
+export type PrepareRun = (context: RunContext) => Promise<readonly string[]>;
+
 /** A protocol's per-case preparation (POP3 seeds the maildrop; IMAP creates the case's mailbox). */
 export type PrepareCase<P> = (scriptCase: ScriptCase<P>, context: CaseContext) => Promise<CaseSetup>;
 

@@ -4,10 +4,11 @@ import { performance } from 'node:perf_hooks';
 import { escapeBytes } from '../protocol/shared/bytes.js';
 import { completeUnit } from '../protocol/shared/complete-unit.js';
 import { formatRef } from '../protocol/shared/rfc.js';
+import { isToolLimit } from '../protocol/shared/rule.js';
 import type { Violation } from '../protocol/shared/violation.js';
 import type { CaseResult, Failure } from '../report/result.js';
-import { Connection } from '../transport/connection.js';
-import { isTransportError } from '../transport/errors.js';
+import { Connection, type TransportLimits } from '../transport/connection.js';
+import { LIMIT_CODES, isTransportError, type TransportErrorCode } from '../transport/errors.js';
 import type { FramedLine } from '../transport/framed-line.js';
 import { WireLog } from '../transport/wire-log.js';
 import type { ParsedLine, ProtocolAdapter, SessionTracker } from './adapter.js';
@@ -17,12 +18,9 @@ import { redactCaseResult } from './redact.js';
 import { renderFixture } from './render-fixture.js';
 import { renderTranscript } from './transcript.js';
 
-export interface ExecOptions {
+export interface ExecOptions extends TransportLimits {
   readonly host: string;
   readonly port: number;
-  readonly connectTimeoutMs: number;
-  readonly readTimeoutMs: number;
-  readonly maxLineLength: number;
   /** Directory @send-fixture paths are relative to. */
   readonly fixturesDir: string;
   /** Run variables (rcpt, domain, …); captures are added per case. */
@@ -30,6 +28,18 @@ export interface ExecOptions {
   /** Variables whose values must never appear in a result (passwords); digests of them are secret too. */
   readonly secretNames: ReadonlySet<string>;
 }
+
+/** What a failure shows as received when the transport, not a line, ended the wait. */
+const RECEIVED_ON_TRANSPORT_ERROR: Partial<Record<TransportErrorCode, string>> = {
+  ERR_TRANSPORT_TIMEOUT: 'nothing (timeout)',
+  ERR_TRANSPORT_CLOSED: 'connection closed',
+  ERR_TRANSPORT_STEP_TIMEOUT: 'an answer still unfinished at the step timeout',
+  ERR_TRANSPORT_RESPONSE_TOO_LARGE: 'more than the max response size',
+  ERR_TRANSPORT_LINE_TOO_LONG: 'a line longer than the max line length',
+};
+
+/** Failures kept per case; the rest is counted as one more line. */
+export const MAX_FAILURES_PER_CASE = 100;
 
 interface LiveSession<P> {
   readonly name: string;
@@ -162,7 +172,9 @@ class CaseRun<P> {
         port: this.options.port,
         connectTimeoutMs: this.options.connectTimeoutMs,
         readTimeoutMs: this.readTimeoutMs,
+        stepTimeoutMs: this.options.stepTimeoutMs,
         maxLineLength: this.options.maxLineLength,
+        maxResponseBytes: this.options.maxResponseBytes,
         log,
       });
       const session: LiveSession<P> = { name, conn, tracker: this.adapter.createTracker(), pending: [] };
@@ -326,8 +338,15 @@ class CaseRun<P> {
     return step;
   }
 
-  /** A grammar violation, located at the script line that was reading when it arrived. */
+  /**
+   * A grammar violation, located at the script line that was reading when it arrived. A tool limit
+   * (`limit.*`) is no verdict on the server: the case ends as an error that names it.
+   */
   private failViolation(violation: Violation, bytes: Buffer, loc: Loc | undefined): void {
+    if (isToolLimit(violation.rule)) {
+      this.errorReason = `${loc ? `line ${loc.line}: ` : ''}tool limit reached (${violation.rule}): ${violation.message}`;
+      throw new CaseAbort('error');
+    }
     this.fail({
       ...(loc ? { location: loc } : {}),
       message: `${violation.message} [${violation.rule} at byte ${violation.offset}]`,
@@ -339,24 +358,33 @@ class CaseRun<P> {
     });
   }
 
-  /** A read or write that the transport could not complete: the case fails there, with what was pending. */
+  /**
+   * A read or write that the transport could not complete: the case fails there, with what was
+   * pending. A limit of the tool's own (line or response size) makes it an error instead: the
+   * server may be right, the case could not be judged, and the reason says which limit to raise.
+   */
   private failTransport(err: unknown, loc: Loc | undefined, expected: string, prefix = `expected ${expected}, but `): never {
     if (!isTransportError(err)) throw err;
     const partial = err.partial ? ` (unterminated bytes: ${escapeBytes(err.partial)})` : '';
+    if (LIMIT_CODES.has(err.code)) this.errorReason = `${loc ? `line ${loc.line}: ` : ''}${err.message}; raise ${err.code === 'ERR_TRANSPORT_LINE_TOO_LONG' ? '--max-line' : '--max-response'} if the server is right`;
     this.fail({
       message: `${prefix}${err.message}${partial}`,
       ref: this.scriptCase.header.ref,
       level: this.scriptCase.header.level,
       ...(loc ? { location: loc } : {}),
       expected,
-      received: err.code === 'ERR_TRANSPORT_TIMEOUT' ? 'nothing (timeout)' : err.code === 'ERR_TRANSPORT_CLOSED' ? 'connection closed' : err.code,
+      received: RECEIVED_ON_TRANSPORT_ERROR[err.code] ?? err.code,
       rule: err.code,
     });
-    throw new CaseAbort('fail');
+    throw new CaseAbort(LIMIT_CODES.has(err.code) ? 'error' : 'fail');
   }
 
+  /** Keeps the first MAX_FAILURES_PER_CASE failures: a server spewing broken lines can't grow a result without bound. */
   private fail(failure: Failure): void {
-    this.failures.push(failure);
+    if (this.failures.length < MAX_FAILURES_PER_CASE) this.failures.push(failure);
+    else if (this.failures.length === MAX_FAILURES_PER_CASE) {
+      this.failures.push({ message: `more failures not shown: this case stops recording after ${MAX_FAILURES_PER_CASE}`, level: failure.level });
+    }
   }
 
   /** A failure of what this case checks (its section and level), which ends the case. */

@@ -6,6 +6,7 @@ import type { ConnectOptions } from '../transport/connection.js';
 import { imapAdapter } from './adapters/imap-adapter.js';
 import { pop3Adapter } from './adapters/pop3-adapter.js';
 import { smtpAdapter } from './adapters/smtp-adapter.js';
+import { sweepImapLeftovers } from './setup/imap-leftovers.js';
 import { prepareImapCase } from './setup/imap-setup.js';
 import { preparePop3Case } from './setup/pop3-setup.js';
 import { createSuiteRunner, type SuiteRunner } from './suite-runner.js';
@@ -92,6 +93,7 @@ const imap = createSuiteRunner({
   },
   completeVars: withAccountDefaults,
   prepareCase: prepareImapCase,
+  prepareRun: (context) => sweepImapLeftovers(context),
 });
 
 /** Protocols with suites, by name. */

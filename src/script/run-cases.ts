@@ -4,6 +4,7 @@ import { execCase, type ExecOptions } from './exec-case.js';
 import type { CaseContext, CaseSetup, PrepareCase } from './case-setup.js';
 import { redactCaseResult } from './redact.js';
 import { caseIdentity, type ScriptCase } from './script-case.js';
+import { uniqueToken } from './unique-token.js';
 
 /** What the runner learned about the target before running cases (greeting, EHLO keywords, …). */
 export interface TargetProfile {
@@ -48,13 +49,16 @@ export interface RunCasesOptions extends Omit<ExecOptions, 'bindings'> {
   readonly concurrency?: number;
   readonly prepare: PrepareCase<unknown>;
   readonly context: Omit<CaseContext, 'bindings'>;
+  /** Once aborted (Ctrl-C), no case starts; the cases in progress finish, their cleanup included. */
+  readonly signal?: AbortSignal;
 }
 
 /**
  * Runs cases, `concurrency` at a time (each case has its own connections, and for IMAP its own
  * mailbox, so they don't share state), reporting each result in case order as soon as it and all
  * before it are known: the TAP stream is written from onResult, so an interrupted run still has a
- * record of what finished, and the stream is the same whatever the concurrency.
+ * record of what finished, and the stream is the same whatever the concurrency. Stopped by the
+ * signal, it returns the cases that ran: a prefix of `cases`, since cases start in order.
  */
 export async function runCases<P>(
   cases: readonly ScriptCase<P>[],
@@ -67,14 +71,14 @@ export async function runCases<P>(
   let next = 0;
   let reported = 0;
   const worker = async (): Promise<void> => {
-    while (next < cases.length) {
+    while (next < cases.length && options.signal?.aborted !== true) {
       const index = next++;
       results[index] = await runOneCase(cases[index]!, adapter, profile, options);
       while (reported < cases.length && results[reported] !== undefined) onResult(results[reported++]!);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 1, cases.length)) }, worker));
-  return results as CaseResult[];
+  return results.slice(0, reported) as CaseResult[];
 }
 
 async function runOneCase<P>(scriptCase: ScriptCase<P>, adapter: ProtocolAdapter<P>, profile: TargetProfile, options: RunCasesOptions): Promise<CaseResult> {
@@ -111,12 +115,6 @@ function errorResult<P>(scriptCase: ScriptCase<P>, reason: string, secretNames: 
 
 function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
-}
-
-/** A token unique to this run and case, for Message-IDs and mailbox names the tool creates. */
-function uniqueToken(id: string): string {
-  const suffix = id.split('.').at(-1) ?? 'case';
-  return `mc${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}-${suffix}`.slice(0, 60);
 }
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];

@@ -1,9 +1,9 @@
 import type { CaseResult, Protocol } from '../report/result.js';
-import type { ConnectOptions } from '../transport/connection.js';
+import type { ConnectOptions, TransportLimits } from '../transport/connection.js';
 import type { RequirementLevel, RfcRef } from '../protocol/shared/rfc.js';
 import type { ProtocolAdapter } from './adapter.js';
 import { loadSuites } from './discover.js';
-import { prepareNothing, type PrepareCase, type SeedingOptions } from './case-setup.js';
+import { prepareNothing, type PrepareCase, type PrepareRun, type SeedingOptions } from './case-setup.js';
 import { runCases, type TargetProfile } from './run-cases.js';
 import type { SuiteError } from './script-case.js';
 import { selectCases, type Shard } from './select-cases.js';
@@ -18,6 +18,8 @@ export interface ProtocolSpec<P> {
   completeVars(vars: ReadonlyMap<string, string>, profile: TargetProfile): Map<string, string>;
   /** Per-case preparation; the default skips cases that need seeded messages. */
   readonly prepareCase?: PrepareCase<P>;
+  /** Once per run, after the probe, before the first case. */
+  readonly prepareRun?: PrepareRun;
   /** Most cases that can run at once against one account (POP3: one maildrop, one session at a time). */
   readonly maxConcurrency?: number;
 }
@@ -31,14 +33,11 @@ export interface CaseListing {
   readonly file: string;
 }
 
-export interface SuiteRunOptions {
+export interface SuiteRunOptions extends TransportLimits {
   readonly suitesRoot: string;
   readonly fixturesDir: string;
   readonly host: string;
   readonly port: number;
-  readonly connectTimeoutMs: number;
-  readonly readTimeoutMs: number;
-  readonly maxLineLength: number;
   readonly vars: ReadonlyMap<string, string>;
   /** Names of vars that are secret (password): redacted from every result. */
   readonly secretNames: ReadonlySet<string>;
@@ -52,6 +51,10 @@ export interface SuiteRunOptions {
   /** Called once the target is probed and the cases are chosen, before the first case runs. */
   readonly onStart?: (profile: TargetProfile, caseCount: number) => void;
   readonly onResult: (result: CaseResult) => void;
+  /** Something the user should know that is no case's result (e.g. leftovers of an earlier run). */
+  readonly onNote?: (text: string) => void;
+  /** Once aborted, no case starts; the cases in progress finish (cleanup included) and are reported. */
+  readonly signal?: AbortSignal;
 }
 
 export type SuiteRunOutcome =
@@ -89,16 +92,18 @@ export function createSuiteRunner<P>(spec: ProtocolSpec<P>): SuiteRunner {
       if (errors.length > 0) return { kind: 'suite-errors', errors };
       const selected = selectCases(cases, options.only, options.shard);
       if (selected.length === 0) return { kind: 'no-cases' };
-      const connect: ConnectOptions = {
-        host: options.host,
-        port: options.port,
+      const limits: TransportLimits = {
         connectTimeoutMs: options.connectTimeoutMs,
         readTimeoutMs: options.readTimeoutMs,
+        stepTimeoutMs: options.stepTimeoutMs,
         maxLineLength: options.maxLineLength,
+        maxResponseBytes: options.maxResponseBytes,
       };
+      const connect: ConnectOptions = { host: options.host, port: options.port, ...limits };
       const profile = await spec.probe(connect, options.vars);
       options.onStart?.(profile, selected.length);
       const bindings = spec.completeVars(options.vars, profile);
+      for (const note of (await spec.prepareRun?.({ connect, bindings })) ?? []) options.onNote?.(note);
       const prepare = (spec.prepareCase ?? prepareNothing) as PrepareCase<unknown>;
       const results = await runCases(
         selected,
@@ -107,15 +112,14 @@ export function createSuiteRunner<P>(spec: ProtocolSpec<P>): SuiteRunner {
         {
           host: options.host,
           port: options.port,
-          connectTimeoutMs: options.connectTimeoutMs,
-          readTimeoutMs: options.readTimeoutMs,
-          maxLineLength: options.maxLineLength,
+          ...limits,
           fixturesDir: options.fixturesDir,
           bindings,
           secretNames: options.secretNames,
           concurrency: Math.min(options.concurrency ?? 1, spec.maxConcurrency ?? Infinity),
           prepare,
           context: { connect, fixturesDir: options.fixturesDir, seeding: options.seeding, allowDestructive: options.allowDestructive },
+          ...(options.signal ? { signal: options.signal } : {}),
         },
         options.onResult,
       );

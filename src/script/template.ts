@@ -1,17 +1,21 @@
 import type { Bindings } from './text-pattern.js';
 
 import { createHash } from 'node:crypto';
+import { quoteImap } from '../protocol/imap/client.js';
 
 /**
  * Client-line templates: `${name}` is replaced by a variable's value, `${repeat:TEXT:N}` by TEXT
  * repeated N times (for over-long lines), `${md5hex:a,b}` by the MD5 hex digest of the values of
  * variables a and b concatenated (POP3 APOP, RFC 1939 §7), `${octets:a}` by the length in octets of
- * a's value (IMAP literal counts, RFC 3501 §4.3), and `$${` is a literal `${`.
+ * a's value (IMAP literal counts, RFC 3501 §4.3), `${quoted:a}` by a's value as an IMAP quoted string
+ * (RFC 3501 §4.3: in double quotes, `\` and `"` escaped; what a password with those characters needs),
+ * and `$${` is a literal `${`.
  */
 
 const REPEAT = /^repeat:([^:]*):(\d+)$/;
 const MD5HEX = /^md5hex:([A-Za-z_][A-Za-z0-9_.-]*(?:,[A-Za-z_][A-Za-z0-9_.-]*)*)$/;
 const OCTETS = /^octets:([A-Za-z_][A-Za-z0-9_.-]*)$/;
+const QUOTED = /^quoted:([A-Za-z_][A-Za-z0-9_.-]*)$/;
 const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 const MAX_REPEAT_BYTES = 16 * 1024 * 1024;
 
@@ -48,7 +52,7 @@ export function templateVariables(template: string): string[] | { readonly error
     if (piece.kind !== 'expr') continue;
     const repeat = REPEAT.exec(piece.expr);
     const md5 = MD5HEX.exec(piece.expr);
-    const octets = OCTETS.exec(piece.expr);
+    const octets = OCTETS.exec(piece.expr) ?? QUOTED.exec(piece.expr);
     if (repeat) {
       if (Number(repeat[2]) * repeat[1]!.length > MAX_REPEAT_BYTES) return { error: `repeat too large: ${piece.expr}` };
     } else if (md5) {
@@ -87,7 +91,8 @@ export function renderTemplate(template: string, bindings: Bindings, isSecret: (
     }
     const md5 = MD5HEX.exec(piece.expr);
     const octets = OCTETS.exec(piece.expr);
-    const names = md5 ? md5[1]!.split(',') : octets ? [octets[1]!] : [piece.expr];
+    const quoted = QUOTED.exec(piece.expr);
+    const names = md5 ? md5[1]!.split(',') : octets ? [octets[1]!] : quoted ? [quoted[1]!] : [piece.expr];
     const values: string[] = [];
     for (const name of names) {
       const value = bindings.get(name);
@@ -96,6 +101,14 @@ export function renderTemplate(template: string, bindings: Bindings, isSecret: (
     }
     if (octets) {
       text += String(Buffer.byteLength(values[0]!, 'utf8'));
+      continue;
+    }
+    if (quoted) {
+      // §4.3: a quoted string holds any 7-bit character but CR and LF; the rest needs a literal.
+      if (/[\r\n\x80-\uffff\0]/.test(values[0]!)) return { error: `\${${piece.expr}}: the value has CR, LF, NUL or 8-bit characters, which an IMAP quoted string cannot hold (send it as a literal)` };
+      const quotedText = quoteImap(values[0]!);
+      if (names.some(isSecret)) derivedSecrets.push(quotedText);
+      text += quotedText;
       continue;
     }
     if (!md5) {

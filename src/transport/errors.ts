@@ -7,7 +7,13 @@ export type TransportErrorCode =
   | 'ERR_TRANSPORT_TIMEOUT'
   | 'ERR_TRANSPORT_CLOSED'
   | 'ERR_TRANSPORT_RESET'
-  | 'ERR_TRANSPORT_LINE_TOO_LONG';
+  | 'ERR_TRANSPORT_LINE_TOO_LONG'
+  | 'ERR_TRANSPORT_TLS'
+  | 'ERR_TRANSPORT_STEP_TIMEOUT'
+  | 'ERR_TRANSPORT_RESPONSE_TOO_LARGE';
+
+/** Codes for a limit of the tool's own (not a protocol rule) that a server made us hit. */
+export const LIMIT_CODES: ReadonlySet<TransportErrorCode> = new Set(['ERR_TRANSPORT_LINE_TOO_LONG', 'ERR_TRANSPORT_RESPONSE_TOO_LARGE']);
 
 export class TransportError extends Error {
   override readonly name = 'TransportError';

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { DEFAULT_TRANSPORT_LIMITS } from '../../src/transport/connection.js';
 import { fileURLToPath } from 'node:url';
 import { SECRET_VARIABLES } from '../../src/cli/options.js';
 import type { Finding } from '../../src/fuzz/findings/finding.js';
@@ -82,9 +83,9 @@ async function runSuitesThrough(fault: Fault, server: DetectionServer, cases: re
       fixturesDir: FIXTURES_DIR,
       host: proxy.host,
       port: proxy.port,
+      ...DEFAULT_TRANSPORT_LIMITS,
       connectTimeoutMs: 3000,
       readTimeoutMs: 3000,
-      maxLineLength: 65536,
       vars: server.vars,
       secretNames: SECRET_VARIABLES,
       seeding: server.seedCommand !== undefined ? { command: server.seedCommand } : {},

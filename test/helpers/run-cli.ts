@@ -14,6 +14,8 @@ export interface RunningCli {
   readonly child: ChildProcess;
   /** Resolves once stderr (so far) matches `pattern`; rejects if the process ends first or after timeoutMs. */
   stderrMatches(pattern: RegExp, timeoutMs: number): Promise<string>;
+  /** The same for stdout (the TAP stream of `run`). */
+  stdoutMatches(pattern: RegExp, timeoutMs: number): Promise<string>;
   readonly result: Promise<CliResult>;
 }
 
@@ -26,7 +28,10 @@ export function startCli(args: readonly string[], timeoutMs = 60_000, env: Reado
   let stderr = '';
   let ended = false;
   const waiters = new Set<() => void>();
-  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stdout!.on('data', (d: Buffer) => {
+    stdout += d.toString();
+    for (const w of waiters) w();
+  });
   child.stderr!.on('data', (d: Buffer) => {
     stderr += d.toString();
     for (const w of waiters) w();
@@ -43,23 +48,24 @@ export function startCli(args: readonly string[], timeoutMs = 60_000, env: Reado
       resolve({ code, signal, stdout, stderr });
     });
   });
-  const stderrMatches = (pattern: RegExp, waitMs: number): Promise<string> =>
+  const matches = (name: 'stdout' | 'stderr', pattern: RegExp, waitMs: number): Promise<string> =>
     new Promise((resolve, reject) => {
-      const timer = setTimeout(() => finish(new Error(`stderr did not match ${pattern} within ${waitMs} ms:\n${stderr}`)), waitMs);
+      const text = (): string => (name === 'stdout' ? stdout : stderr);
+      const timer = setTimeout(() => finish(new Error(`${name} did not match ${pattern} within ${waitMs} ms:\n${text()}\n--- stderr ---\n${stderr}`)), waitMs);
       const finish = (error?: Error): void => {
         clearTimeout(timer);
         waiters.delete(check);
         if (error) reject(error);
-        else resolve(stderr);
+        else resolve(text());
       };
       const check = (): void => {
-        if (pattern.test(stderr)) finish();
-        else if (ended) finish(new Error(`the process ended before stderr matched ${pattern}:\n${stderr}`));
+        if (pattern.test(text())) finish();
+        else if (ended) finish(new Error(`the process ended before ${name} matched ${pattern}:\n${stderr}`));
       };
       waiters.add(check);
       check();
     });
-  return { child, stderrMatches, result };
+  return { child, stderrMatches: (p, ms) => matches('stderr', p, ms), stdoutMatches: (p, ms) => matches('stdout', p, ms), result };
 }
 
 /** Runs the real CLI as a user would, bounded by a timeout. */

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { DEFAULT_TRANSPORT_LIMITS } from '../../src/transport/connection.js';
 import type { CaseResult } from '../../src/report/result.js';
 import { SUITE_RUNNERS } from '../../src/script/protocols.js';
 import type { SuiteRunOptions, SuiteRunOutcome } from '../../src/script/suite-runner.js';
@@ -12,6 +13,7 @@ export function runSuites(protocol: 'smtp' | 'pop3' | 'imap', suitesRoot: string
     fixturesDir: suitesRoot,
     host: '127.0.0.1',
     port,
+    ...DEFAULT_TRANSPORT_LIMITS,
     connectTimeoutMs: 2000,
     readTimeoutMs: 1000,
     maxLineLength: 4096,

@@ -82,7 +82,12 @@ test('lab Dovecot serves a seeded message over POP3 and IMAP', { skip: unavailab
 
     const imap = await dial(lab.imapPort);
     try {
-      assert.match(await imap.read(/\r\n/), /^\* OK /);
+      const greeting = await imap.read(/\r\n/);
+      assert.match(greeting, /^\* OK /);
+      // TLS is opt-in: the default lab is plain text only, with PLAIN and LOGIN (lab-tls.test.ts covers the rest).
+      assert.match(greeting, / AUTH=PLAIN AUTH=LOGIN\]/);
+      assert.doesNotMatch(greeting, /STARTTLS|LOGINDISABLED/);
+      assert.equal(lab.imapsPort ?? lab.pop3sPort ?? lab.certPem ?? lab.authSocketPath, undefined);
       assert.match(await imap.send(`a LOGIN alice ${pw}`), /^a OK /m);
       const select = await imap.send('b SELECT INBOX');
       assert.match(select, /^\* 1 EXISTS\r$/m);

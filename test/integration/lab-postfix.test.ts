@@ -65,6 +65,9 @@ test('lab Postfix accepts, rejects and delivers like a real MTA', { skip: unavai
       const ehlo = await wire.line('EHLO client.example');
       assert.match(ehlo, /^250-/);
       assert.match(ehlo, /^250[ -]PIPELINING$/m);
+      // TLS and AUTH are opt-in (lab-tls.test.ts).
+      assert.doesNotMatch(ehlo, /STARTTLS|AUTH/);
+      assert.equal(lab.smtpsPort ?? lab.certPem, undefined);
       assert.match(await wire.line('MAIL FROM:<sender@client.example>'), /^250 /);
       // Unknown local user: Postfix's local_recipient_maps check.
       assert.match(

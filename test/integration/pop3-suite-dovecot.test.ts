@@ -101,6 +101,6 @@ test('TAP and JUnit of the POP3 run parse with the expected counts', async () =>
 test('a wrong password is one clear line and exit 2, not a wall of failed cases', async () => {
   const result = await runCli(['run', 'pop3', '--host', lab.host, '--port', String(lab.pop3Port), '--user', 'alice', '--password-env', 'MC_TEST_PW'], 60_000, { MC_TEST_PW: 'wrong' });
   assert.equal(result.code, 2);
-  assert.match(result.stderr.trim(), /^mailconform: 127\.0\.0\.1:\d+ refused the login for alice/);
+  assert.match(result.stderr.trim(), /^mailconform: login as alice at 127\.0\.0\.1:\d+ refused: -ERR /);
   assert.equal(result.stderr.trim().split('\n').length, 1);
 });

@@ -20,9 +20,11 @@ import { SUITE_RUNNERS } from '../../script/protocols.js';
 import { parseShard } from '../../script/select-cases.js';
 import { WireLog } from '../../transport/wire-log.js';
 import { parseDuration } from '../duration.js';
+import { INTERRUPTED_EXIT_CODE, handleSigint } from '../sigint.js';
 import { ToolError, UsageError } from '../errors.js';
 import { parseHostPort } from '../host-port.js';
 import { packageVersion } from '../paths.js';
+import { preflight, preflightCredentials } from '../preflight.js';
 
 export interface FuzzArgs {
   readonly protocol: Protocol;
@@ -59,20 +61,22 @@ export const DEFAULT_RUNS = 100;
 export async function fuzzCommand(args: FuzzArgs): Promise<number> {
   const plan = validate(args);
   const err = (text: string): void => void process.stderr.write(text);
-  err(`mailconform fuzz ${args.protocol}: seed ${plan.seed}${args.shard ? `, shard ${args.shard}` : ''} (the same seed replays the same campaign: --seed ${plan.seed})\n`);
 
   const target: FuzzTarget = args.spawn
     ? await spawnTarget({ command: args.spawn, protocol: args.protocol, ...(args.port !== undefined ? { port: args.port } : {}) })
     : listeningTarget({ host: args.host!, port: args.port ?? SUITE_RUNNERS[args.protocol]!.defaultPort });
-  const stopOnSignal = new AbortController();
-  const onSigint = (): void => {
-    err('\ninterrupted: finishing the current run, keeping every finding, writing reports (Ctrl-C again to quit at once)\n');
-    stopOnSignal.abort();
-    process.once('SIGINT', () => process.exit(130));
-  };
-  process.once('SIGINT', onSigint);
+  // Findings are on disk the moment they are confirmed, so a second Ctrl-C has nothing left to save.
+  const sigint = handleSigint('\ninterrupted: finishing the current run, keeping every finding, tidying up, writing reports (Ctrl-C again to quit at once)\n', () => undefined);
   try {
     const settings = settingsOf(args, target, plan.linked);
+    // One greeting and login first: a target that can't greet or refuses the account is no finding, it stops here in one line.
+    const limits = { connectTimeoutMs: args.connectTimeout, readTimeoutMs: args.timeout };
+    await preflight(args.protocol, { ...target.endpoint, ...limits }, preflightCredentials(settings.user, settings.password));
+    if (settings.linked) {
+      await preflight(settings.linked.protocol, { ...settings.linked.endpoint, ...limits }, preflightCredentials(settings.linked.user, settings.linked.password)).catch((e: unknown) => {
+        throw e instanceof ToolError ? new ToolError(`--deliver-pop3: ${e.message}`) : e;
+      });
+    }
     const alive = await checkProtocolAlive(args.protocol, { endpoint: target.endpoint, log: new WireLog(), connectTimeoutMs: args.connectTimeout, answerTimeoutMs: args.timeout });
     if (!alive.ok) throw new ToolError(`${target.description} is not usable before fuzzing starts: ${alive.reason}`);
     if (plan.linked) {
@@ -80,6 +84,7 @@ export async function fuzzCommand(args: FuzzArgs): Promise<number> {
       const linked = await checkProtocolAlive(plan.linked.protocol, { endpoint: plan.linked.endpoint, log: new WireLog(), connectTimeoutMs: args.connectTimeout, answerTimeoutMs: args.timeout });
       if (!linked.ok) throw new ToolError(`--deliver-pop3 ${args.deliverPop3}: not usable: ${linked.reason}`);
     }
+    err(`mailconform fuzz ${args.protocol}: seed ${plan.seed}${args.shard ? `, shard ${args.shard}` : ''} (the same seed replays the same campaign: --seed ${plan.seed})\n`);
 
     const { properties, unavailable } = chooseProperties(args, settings);
     for (const { property, reason } of unavailable) err(`skipping ${property.name}: ${reason}\n`);
@@ -99,7 +104,7 @@ export async function fuzzCommand(args: FuzzArgs): Promise<number> {
         ...(plan.runs !== undefined ? { runs: plan.runs } : {}),
         ...(plan.durationMs !== undefined ? { durationMs: plan.durationMs } : {}),
         ...(plan.shard ? { shard: plan.shard } : {}),
-        signal: stopOnSignal.signal,
+        signal: sigint.signal,
         toolVersion: packageVersion(),
         onProgress: (p) => progress.update(p),
         onFinding: async (finding) => {
@@ -130,11 +135,11 @@ export async function fuzzCommand(args: FuzzArgs): Promise<number> {
     if (args.junit) err(`JUnit: ${args.junit}\n`);
     if (args.tap) err(`TAP: ${args.tap}\n`);
     // An interrupted campaign says so first (its findings are saved all the same); then findings, then a lost target.
-    if (result.end === 'interrupted') return 130;
+    if (result.end === 'interrupted') return INTERRUPTED_EXIT_CODE;
     if (found > 0) return 1;
     return result.end === 'target-down' ? 2 : 0;
   } finally {
-    process.off('SIGINT', onSigint);
+    sigint.dispose();
     await target.stop();
   }
 }

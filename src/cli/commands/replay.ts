@@ -4,7 +4,8 @@ import type { FuzzTarget } from '../../fuzz/target/fuzz-target.js';
 import { spawnTarget } from '../../fuzz/target/spawned-target.js';
 import { formatRef } from '../../protocol/shared/rfc.js';
 import { secretRedactor } from '../../script/redact.js';
-import { ToolError, UsageError } from '../errors.js';
+import { ToolError, UsageError, describeError } from '../errors.js';
+import { preflight, preflightCredentials } from '../preflight.js';
 
 export interface ReplayArgs {
   readonly finding: string;
@@ -34,8 +35,12 @@ export async function replayCommand(args: ReplayArgs): Promise<number> {
     { ...(args.password !== undefined ? { password: args.password } : {}), ...(endpoint ? { endpoint } : {}) },
   );
   const where = target?.description ?? `${settings.endpoint.host}:${settings.endpoint.port}`;
-  process.stderr.write(`replaying ${finding.id} (${finding.property}, seed ${finding.replay.seed}) against ${where}\n`);
   try {
+    // A target that can't greet or refuses the account can't show whether the finding reproduces.
+    const limits = { connectTimeoutMs: settings.connectTimeoutMs, readTimeoutMs: settings.answerTimeoutMs };
+    await preflight(settings.protocol, { ...settings.endpoint, ...limits }, preflightCredentials(settings.user, settings.password));
+    if (settings.linked) await preflight(settings.linked.protocol, { ...settings.linked.endpoint, ...limits }, preflightCredentials(settings.linked.user, settings.linked.password));
+    process.stderr.write(`replaying ${finding.id} (${finding.property}, seed ${finding.replay.seed}) against ${where}\n`);
     const outcome = await replayFinding(finding, settings);
     if (outcome.kind === 'passed') {
       process.stdout.write(`does not reproduce: ${finding.property} holds for this input now (was: [${finding.kind}] ${finding.message})\n`);
@@ -50,7 +55,7 @@ export async function replayCommand(args: ReplayArgs): Promise<number> {
     for (const line of e.transcript) process.stdout.write(redact(`  ${line.session} ${line.dir}: ${line.text}\n`));
     return 1;
   } catch (err) {
-    throw new ToolError(`replay of ${finding.id} could not run: ${(err as Error).message}`);
+    throw new ToolError(`replay of ${finding.id} could not run: ${describeError(err)}`);
   } finally {
     await target?.stop();
   }

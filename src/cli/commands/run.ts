@@ -1,5 +1,6 @@
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import type { TransportLimits } from '../../transport/connection.js';
 import { formatSummary } from '../../report/console-summary.js';
 import { writeJunitFile } from '../../report/junit-writer.js';
 import { exitCodeFor, type CaseResult, type Protocol, type RunInfo } from '../../report/result.js';
@@ -9,6 +10,8 @@ import { parseShard } from '../../script/select-cases.js';
 import { ToolError, UsageError } from '../errors.js';
 import { SECRET_VARIABLES } from '../options.js';
 import { defaultFixturesDir, defaultSuitesDir, packageVersion } from '../paths.js';
+import { INTERRUPTED_EXIT_CODE, handleSigint } from '../sigint.js';
+import { preflight, preflightCredentials } from '../preflight.js';
 
 export interface RunArgs {
   readonly protocol: Protocol;
@@ -22,7 +25,9 @@ export interface RunArgs {
   readonly shard?: string;
   readonly connectTimeout: number;
   readonly timeout: number;
+  readonly stepTimeout: number;
   readonly maxLine: number;
+  readonly maxResponse: number;
   readonly vars: ReadonlyMap<string, string>;
   readonly seedCommand?: string;
   readonly allowDestructive: boolean;
@@ -41,24 +46,37 @@ export async function runCommand(args: RunArgs): Promise<number> {
   if (args.concurrency > runner.maxConcurrency) {
     process.stderr.write(`note: --concurrency ${args.concurrency} lowered to ${runner.maxConcurrency}: ${args.protocol} cases share the account's maildrop, so they run one at a time\n`);
   }
+  // One greeting and login first: a target that can't greet or refuses the account stops here, in one line.
+  const limits: TransportLimits = {
+    connectTimeoutMs: args.connectTimeout,
+    readTimeoutMs: args.timeout,
+    stepTimeoutMs: args.stepTimeout,
+    maxLineLength: args.maxLine,
+    maxResponseBytes: args.maxResponse,
+  };
+  await preflight(args.protocol, { host: args.host, port, ...limits }, preflightCredentials(args.vars.get('user'), args.vars.get('password')));
 
   const tapFile = args.tap ? openTapFile(args.tap) : undefined;
+  // Synchronous writes: whatever a second Ctrl-C leaves is whole test points (stdout to a file or pipe is synchronous too).
   const tap = new TapWriter((chunk) => {
     process.stdout.write(chunk);
-    tapFile?.write(chunk);
+    if (tapFile !== undefined) writeAll(tapFile, chunk);
   });
   const started = Date.now();
   let info: RunInfo | undefined;
+  let planned = 0;
   const results: CaseResult[] = [];
+  const sigint = handleSigint('\ninterrupted: no new case starts; the cases in progress finish and clean up, then the reports are written (Ctrl-C again to quit at once)\n', () => {
+    if (tap.open) tap.bailOut(Date.now() - started, `interrupted twice (Ctrl-C): quit at once after ${results.length} of ${planned} cases; cases in progress were not reported and may have left data behind`);
+  });
+  let interrupted: string | undefined;
   try {
     const outcome = await runner.run({
       suitesRoot: args.suites ?? defaultSuitesDir(),
       fixturesDir: args.fixtures ?? defaultFixturesDir(),
       host: args.host,
       port,
-      connectTimeoutMs: args.connectTimeout,
-      readTimeoutMs: args.timeout,
-      maxLineLength: args.maxLine,
+      ...limits,
       vars: args.vars,
       secretNames: SECRET_VARIABLES,
       seeding: args.seedCommand ? { command: args.seedCommand } : {},
@@ -66,7 +84,10 @@ export async function runCommand(args: RunArgs): Promise<number> {
       concurrency: args.concurrency,
       only: args.only,
       ...(shard ? { shard } : {}),
+      signal: sigint.signal,
+      onNote: (text) => void process.stderr.write(`note: ${text}\n`),
       onStart: (profile, count) => {
+        planned = count;
         info = {
           tool: 'mailconform',
           toolVersion: packageVersion(),
@@ -88,24 +109,35 @@ export async function runCommand(args: RunArgs): Promise<number> {
       );
     }
     if (outcome.kind === 'no-cases') throw new UsageError(`no ${args.protocol} case matches --only ${args.only.join(' ')}${args.shard ? ` in shard ${args.shard}` : ''}`);
+  } catch (err) {
+    sigint.dispose();
+    throw err;
   } finally {
-    if (info) tap.end(Date.now() - started);
-    await closeStream(tapFile);
+    // A Ctrl-C after the last case started cut nothing short: that run is whole.
+    if (sigint.signal.aborted && results.length < planned) interrupted = `interrupted (Ctrl-C) after ${results.length} of ${planned} cases`;
+    if (info && interrupted !== undefined) tap.bailOut(Date.now() - started, interrupted);
+    else if (info) tap.end(Date.now() - started);
+    if (tapFile !== undefined) closeSync(tapFile);
   }
 
-  const run = { info: info!, cases: results, durationMs: Date.now() - started };
-  if (args.junit) await writeJunitFile(run, args.junit);
-  process.stderr.write(formatSummary(run, { color: args.color }));
-  if (args.junit) process.stderr.write(`JUnit: ${args.junit}\n`);
-  if (args.tap) process.stderr.write(`TAP: ${args.tap}\n`);
-  return exitCodeFor(results);
+  try {
+    const run = { info: info!, cases: results, durationMs: Date.now() - started, ...(interrupted !== undefined ? { interrupted } : {}) };
+    if (args.junit) await writeJunitFile(run, args.junit);
+    process.stderr.write(formatSummary(run, { color: args.color }));
+    if (args.junit) process.stderr.write(`JUnit: ${args.junit}\n`);
+    if (args.tap) process.stderr.write(`TAP: ${args.tap}\n`);
+    return interrupted !== undefined ? INTERRUPTED_EXIT_CODE : exitCodeFor(results);
+  } finally {
+    sigint.dispose();
+  }
 }
 
-function openTapFile(file: string): WriteStream {
+function openTapFile(file: string): number {
   mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  return createWriteStream(file);
+  return openSync(file, 'w');
 }
 
-function closeStream(stream: WriteStream | undefined): Promise<void> {
-  return new Promise((resolve) => (stream ? stream.end(resolve) : resolve()));
+function writeAll(fd: number, text: string): void {
+  const bytes = Buffer.from(text, 'utf8');
+  for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at);
 }

@@ -94,88 +94,12 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
     if (options.runs !== undefined && runs >= options.runs) return 'runs';
     return Date.now() >= deadline ? 'duration' : undefined;
   };
-  let end: CampaignEnd = 'runs';
-  for (let j = 0; ; j++) {
-    const reason = stopReason();
-    if (reason) {
-      end = reason;
-      break;
-    }
-    const batch = batchFor(options.seed, shard, j, options.properties.length);
-    const property = options.properties[batch.propertyIndex]!;
-    const tally = tallies[batch.propertyIndex]!;
-    const numRuns = Math.min(options.runsPerBatch ?? DEFAULT_RUNS_PER_BATCH, options.runs === undefined ? Infinity : options.runs - runs);
-    let batchRuns = 0;
-    let shrinking = false;
-    const predicate = async (input: unknown): Promise<void> => {
-      // Once stopping, remaining runs (and shrink attempts) pass at once: what is failing so far is kept.
-      if (stopped()) return;
-      if (!(await options.target.ensureUp())) {
-        targetDown = `${options.target.description} is down and cannot be restarted`;
-        return;
-      }
-      if (!shrinking && batchRuns < numRuns) {
-        batchRuns++;
-        runs++;
-        tally.runs++;
-      }
-      try {
-        await property.run(input, options.settings, stats);
-      } catch (err) {
-        if (err instanceof TargetUnavailableError) {
-          targetDown = err.message;
-          return;
-        }
-        // A dying server may close sockets a moment before its exit is seen: give it that moment.
-        const death = await options.target.death(isFuzzFailure(err) && err.evidence.kind !== 'malformed' && err.evidence.kind !== 'model' ? 500 : 0);
-        if (death) {
-          shrinking = true;
-          throw crashFailure(err, death);
-        }
-        if (isFuzzFailure(err)) {
-          // A bug already found (and shrunk) fails again: count it and move on rather than shrink it again.
-          if (!shrinking && signatures.has(signatureOf(property, err))) {
-            tally.repeats++;
-            return;
-          }
-          shrinking = true;
-          throw err;
-        }
-        toolError = err;
-      } finally {
-        progress();
-      }
-    };
-    const timeLeft = Math.max(0, deadline - Date.now());
-    const details = await fc.check(fc.asyncProperty(property.arbitrary(options.settings), predicate), {
-      seed: batch.seed,
-      numRuns,
-      plugins: [fc.interruptAfterTimeLimit(Math.min(2 ** 31 - 1, timeLeft + (options.shrinkTimeMs ?? DEFAULT_SHRINK_TIME_MS)))],
-    });
-    if (toolError !== undefined) throw toolError;
-    if (details.failed && isFuzzFailure(details.errorInstance)) {
-      const failure = details.errorInstance;
-      const example: unknown = (details.counterexample as readonly unknown[] | null)?.[0];
-      const signature = signatureOf(property, failure);
-      if (signatures.has(signature)) tally.repeats++;
-      else {
-        signatures.add(signature);
-        const context: FindingContext = {
-          property,
-          settings: options.settings,
-          target: options.target.description,
-          seed: details.seed,
-          path: details.counterexamplePath ?? '',
-          replayPath: replayPathOf(example),
-          shrinks: details.numShrinks,
-          toolVersion: options.toolVersion,
-        };
-        const finding = buildFinding(failure, example, context, failure.process);
-        tally.findings.push(finding);
-        await options.onFinding(finding);
-        progress();
-      }
-    }
+  let end: CampaignEnd;
+  try {
+    end = await runBatches();
+  } finally {
+    // A server that is down has nothing to tidy, and waiting for it would only delay the report.
+    if (targetDown === undefined) for (const property of options.properties) await property.cleanUp?.(options.settings);
   }
   return {
     seed: options.seed,
@@ -187,6 +111,88 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
     end,
     ...(targetDown !== undefined ? { targetDown } : {}),
   };
+
+  async function runBatches(): Promise<CampaignEnd> {
+    for (let j = 0; ; j++) {
+      const reason = stopReason();
+      if (reason) return reason;
+      const batch = batchFor(options.seed, shard, j, options.properties.length);
+      const property = options.properties[batch.propertyIndex]!;
+      const tally = tallies[batch.propertyIndex]!;
+      const numRuns = Math.min(options.runsPerBatch ?? DEFAULT_RUNS_PER_BATCH, options.runs === undefined ? Infinity : options.runs - runs);
+      let batchRuns = 0;
+      let shrinking = false;
+      const predicate = async (input: unknown): Promise<void> => {
+        // Once stopping, remaining runs (and shrink attempts) pass at once: what is failing so far is kept.
+        if (stopped()) return;
+        if (!(await options.target.ensureUp())) {
+          targetDown = `${options.target.description} is down and cannot be restarted`;
+          return;
+        }
+        if (!shrinking && batchRuns < numRuns) {
+          batchRuns++;
+          runs++;
+          tally.runs++;
+        }
+        try {
+          await property.run(input, options.settings, stats);
+        } catch (err) {
+          if (err instanceof TargetUnavailableError) {
+            targetDown = err.message;
+            return;
+          }
+          // A dying server may close sockets a moment before its exit is seen: give it that moment.
+          const death = await options.target.death(isFuzzFailure(err) && err.evidence.kind !== 'malformed' && err.evidence.kind !== 'model' ? 500 : 0);
+          if (death) {
+            shrinking = true;
+            throw crashFailure(err, death);
+          }
+          if (isFuzzFailure(err)) {
+            // A bug already found (and shrunk) fails again: count it and move on rather than shrink it again.
+            if (!shrinking && signatures.has(signatureOf(property, err))) {
+              tally.repeats++;
+              return;
+            }
+            shrinking = true;
+            throw err;
+          }
+          toolError = err;
+        } finally {
+          progress();
+        }
+      };
+      const timeLeft = Math.max(0, deadline - Date.now());
+      const details = await fc.check(fc.asyncProperty(property.arbitrary(options.settings), predicate), {
+        seed: batch.seed,
+        numRuns,
+        plugins: [fc.interruptAfterTimeLimit(Math.min(2 ** 31 - 1, timeLeft + (options.shrinkTimeMs ?? DEFAULT_SHRINK_TIME_MS)))],
+      });
+      if (toolError !== undefined) throw toolError;
+      if (details.failed && isFuzzFailure(details.errorInstance)) {
+        const failure = details.errorInstance;
+        const example: unknown = (details.counterexample as readonly unknown[] | null)?.[0];
+        const signature = signatureOf(property, failure);
+        if (signatures.has(signature)) tally.repeats++;
+        else {
+          signatures.add(signature);
+          const context: FindingContext = {
+            property,
+            settings: options.settings,
+            target: options.target.description,
+            seed: details.seed,
+            path: details.counterexamplePath ?? '',
+            replayPath: replayPathOf(example),
+            shrinks: details.numShrinks,
+            toolVersion: options.toolVersion,
+          };
+          const finding = buildFinding(failure, example, context, failure.process);
+          tally.findings.push(finding);
+          await options.onFinding(finding);
+          progress();
+        }
+      }
+    }
+  }
 }
 
 /** What makes two findings the same bug: property, kind, and the rule (or the message without its step). */

@@ -71,6 +71,10 @@ export function transportFailure(err: unknown, what: string, log: RunLog, rules:
       return breachFailure('reset', { ...owed, rule: `${rules.ruleName}.owed`, message: `connection ${err.code === 'ERR_TRANSPORT_RESET' ? 'reset' : 'closed'} while the ${rules.noun} ${what} was owed` }, log);
     case 'ERR_TRANSPORT_LINE_TOO_LONG':
       return breachFailure('malformed', { ...rules.lineLimit, message: `${what}: ${err.message}` }, log);
+    case 'ERR_TRANSPORT_STEP_TIMEOUT':
+    case 'ERR_TRANSPORT_RESPONSE_TOO_LARGE':
+      // Lines kept coming but the answer never completed (a flood or a drip): owed like any answer.
+      return breachFailure('hang', { ...owed, rule: `${rules.ruleName}.timely`, message: `the ${rules.noun} ${what} never completed: ${err.message}` }, log);
     default:
       return rules.reconnect ? breachFailure('dead', { ...rules.reconnect, level: 'MUST', message: `${what}: ${err.message}` }, log) : err;
   }

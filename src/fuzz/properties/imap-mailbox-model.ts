@@ -8,6 +8,7 @@ import type { ImapModelReals, ImapSessionModel } from '../models/imap-model-real
 import { createSessionModel } from '../models/imap-model-real.js';
 import { modelCommandsArbitrary, needsAccount, runImapModel, type ImapModelRunCommands } from '../models/imap-model-run.js';
 import { ONE_SESSION } from '../models/imap-model-session.js';
+import { removeNamespaceMailboxes } from '../imap-namespace-cleanup.js';
 
 /** A run's input: the commands fast-check generated (and wrapped, to know which ran). */
 export type ImapModelCommands = ImapModelRunCommands<ImapSessionModel>;
@@ -33,4 +34,5 @@ export const imapMailboxModel: FuzzProperty<ImapModelCommands> = {
     return runImapModel(commands, model, { settings, stats, layout: ONE_SESSION, prepare });
   },
   describeInput: executedCommands,
+  cleanUp: removeNamespaceMailboxes,
 };

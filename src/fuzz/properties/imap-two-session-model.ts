@@ -9,6 +9,7 @@ import { createSharedModel, type ImapModelReals, type ImapModelState } from '../
 import { modelCommandsArbitrary, needsAccount, runImapModel, type ImapModelRunCommands } from '../models/imap-model-run.js';
 import type { ModelRunLayout } from '../models/imap-model-session.js';
 import { twoSessionCommandArbitrary } from '../models/imap-two-session-commands.js';
+import { removeNamespaceMailboxes } from '../imap-namespace-cleanup.js';
 
 /** Sessions A and B, logged in to the same account; no COPY destination. */
 const TWO_SESSIONS: ModelRunLayout = { sessions: SESSION_NAMES, copyMailbox: false };
@@ -48,4 +49,5 @@ export const imapTwoSessionModel: FuzzProperty<ImapModelRunCommands<ImapModelSta
     return runImapModel(commands, model, { settings, stats, layout: TWO_SESSIONS, prepare });
   },
   describeInput: executedCommands,
+  cleanUp: removeNamespaceMailboxes,
 };

@@ -1,6 +1,7 @@
 import type { Protocol } from '../../report/result.js';
 import type { FuzzProperty } from '../fuzz-property.js';
 import { FUZZ_PROTOCOLS } from '../fuzz-protocol.js';
+import { removeNamespaceMailboxes } from '../imap-namespace-cleanup.js';
 import { imapGrammar } from '../robustness/imap-grammar.js';
 import { pop3Grammar } from '../robustness/pop3-grammar.js';
 import { smtpGrammar } from '../robustness/smtp-grammar.js';
@@ -20,7 +21,7 @@ import { smtpEnvelopeModelProperty } from './smtp-envelope-model.js';
 export const FUZZ_PROPERTIES: Readonly<Record<Protocol, readonly FuzzProperty<unknown>[]>> = {
   smtp: [robustnessProperty({ protocol: 'smtp', fuzz: FUZZ_PROTOCOLS.smtp, grammar: smtpGrammar, ref: { rfc: 5321, section: '4.2' } }), smtpEnvelopeModelProperty, smtpDeliveryProperty],
   pop3: [robustnessProperty({ protocol: 'pop3', fuzz: FUZZ_PROTOCOLS.pop3, grammar: pop3Grammar, ref: { rfc: 1939, section: '3' } }), pop3MaildropModelProperty],
-  imap: [robustnessProperty({ protocol: 'imap', fuzz: FUZZ_PROTOCOLS.imap, grammar: imapGrammar, ref: { rfc: 3501, section: '2.2.2' } }), imapMailboxModel, imapTwoSessionModel],
+  imap: [robustnessProperty({ protocol: 'imap', fuzz: FUZZ_PROTOCOLS.imap, grammar: imapGrammar, ref: { rfc: 3501, section: '2.2.2' }, cleanUp: removeNamespaceMailboxes }), imapMailboxModel, imapTwoSessionModel],
 };
 
 export function findProperty(name: string): FuzzProperty<unknown> | undefined {

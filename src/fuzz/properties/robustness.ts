@@ -20,6 +20,8 @@ export interface RobustnessSpec<P> {
   readonly grammar: RobustnessGrammar;
   /** The rule "every command gets one well-formed answer" in this protocol's RFC. */
   readonly ref: RfcRef;
+  /** Removes what fuzzed commands created (IMAP mailboxes under the namespace). */
+  readonly cleanUp?: (settings: FuzzSettings) => Promise<void>;
 }
 
 /**
@@ -37,6 +39,7 @@ export function robustnessProperty<P>(spec: RobustnessSpec<P>): FuzzProperty<Rob
     arbitrary: (settings) => spec.grammar.input(grammarContext(settings)),
     run: (input, settings, stats) => runRobustness(spec, input, settings, stats),
     describeInput: serializeInput,
+    ...(spec.cleanUp ? { cleanUp: spec.cleanUp } : {}),
   };
 }
 
@@ -81,7 +84,11 @@ async function runRobustness<P>(spec: RobustnessSpec<P>, input: RobustnessInput,
     checked = session.violations.length;
     const violation = fresh.find((v) => outcome.kind !== 'closed' || !spec.fuzz.goodbyeRules.has(v.rule));
     if (violation) throw evidence('malformed', `${what}: ${violation.message}`, violation);
-    if (outcome.kind === 'hang') throw evidence('hang', `${what}: no answer within ${settings.answerTimeoutMs} ms`, { expected: 'an answer', received: '(nothing)' });
+    if (outcome.kind === 'hang') {
+      throw outcome.limit === undefined
+        ? evidence('hang', `${what}: no answer within ${settings.answerTimeoutMs} ms`, { expected: 'an answer', received: '(nothing)' })
+        : evidence('hang', `${what}: the answer never completed: ${outcome.limit}`, { expected: 'a complete answer', received: 'an answer without end' });
+    }
     if (outcome.kind === 'closed') {
       // A reset (RST) discards what the server sent last, its goodbye too: a server that closes
       // with our unread bytes in its buffer resets. Only an orderly close proves a missing goodbye.

@@ -11,7 +11,7 @@ import type { FuzzProtocol } from '../fuzz-protocol.js';
 export type AnswerOutcome =
   | { readonly kind: 'answered' }
   | { readonly kind: 'closed'; readonly goodbye: boolean; readonly reset: boolean }
-  | { readonly kind: 'hang'; readonly waitedMs: number };
+  | { readonly kind: 'hang'; readonly waitedMs: number; /** Set when a limit of the tool's (step time, response size) ended the wait. */ readonly limit?: string };
 
 export interface FuzzSessionOptions {
   readonly endpoint: FuzzEndpoint;
@@ -49,6 +49,9 @@ export class FuzzSession<P> {
       readTimeoutMs: options.answerTimeoutMs,
       // Generous: an over-long server line is a finding of its own, seen by the parsers, not a transport failure.
       maxLineLength: 1024 * 1024,
+      // Fuzz sessions keep every unit they read; fuzzed mailboxes are small, so a real answer fits.
+      maxResponseLines: 10_000,
+      maxResponseBytes: 16 * 1024 * 1024,
     });
     return new FuzzSession(protocol, connection, protocol.adapter.createTracker(), options.answerTimeoutMs);
   }
@@ -95,6 +98,10 @@ export class FuzzSession<P> {
         if (isTransportError(err) && (err.code === 'ERR_TRANSPORT_CLOSED' || err.code === 'ERR_TRANSPORT_RESET')) return this.closedOutcome(err.code === 'ERR_TRANSPORT_RESET');
         if ((isTransportError(err) && err.code === 'ERR_TRANSPORT_TIMEOUT') || (err instanceof Error && err.message === 'timeout')) {
           return { kind: 'hang', waitedMs: Date.now() - started };
+        }
+        // Still sending, but never done: a flood or a drip owes the answer just as a silence does.
+        if (isTransportError(err) && (err.code === 'ERR_TRANSPORT_STEP_TIMEOUT' || err.code === 'ERR_TRANSPORT_RESPONSE_TOO_LARGE')) {
+          return { kind: 'hang', waitedMs: Date.now() - started, limit: err.message };
         }
         throw err;
       }

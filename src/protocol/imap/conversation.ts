@@ -53,6 +53,8 @@ export class ImapConversation {
   private clientTail = '';
   /** Octets of a client literal still to come (after `{n}` in a command line). */
   private clientLiteralLeft = 0;
+  /** The client has started sending that literal (or needs no "+": {n+}), so no go-ahead is owed. */
+  private clientLiteralStarted = false;
   /** The next client line continues a command after its literal, rather than starting one. */
   private continuing = false;
   /** Tag of the last command started: the one a pending client literal belongs to. */
@@ -66,6 +68,7 @@ export class ImapConversation {
       if (this.clientLiteralLeft > 0) {
         const take = Math.min(this.clientLiteralLeft, text.length);
         this.clientLiteralLeft -= take;
+        this.clientLiteralStarted = true;
         text = text.slice(take);
         continue;
       }
@@ -87,8 +90,14 @@ export class ImapConversation {
     return this.onFramerStep(this.framer.pushLiteral(bytes));
   }
 
+  /**
+   * Whether the server owes a line: the greeting, or an answer to a command in flight, unless it
+   * waits for the client ("+" sent) or the client is still in the middle of a literal it announced
+   * (the server reads octets until the count is met and owes nothing before, §4.3).
+   */
   awaitingLines(): boolean {
-    return this.greetingOwed || (this.inFlight.size > 0 && !this.serverWaits);
+    const midLiteral = this.clientLiteralLeft > 0 && this.clientLiteralStarted;
+    return this.greetingOwed || (this.inFlight.size > 0 && !this.serverWaits && !midLiteral);
   }
 
   describeState(): string {
@@ -105,9 +114,11 @@ export class ImapConversation {
       // "UID FETCH" etc.: the command is UID's, and §7.4.1 allows EXPUNGE during UID commands.
       if (tag) this.inFlight.set(tag, upper === 'UID' ? `UID ${(line.split(' ')[2] ?? '').toUpperCase()}` : upper);
     }
-    const literal = /\{(\d+)\+?\}$/.exec(line);
+    const literal = /\{(\d+)(\+?)\}$/.exec(line);
     this.continuing = literal !== null;
     this.clientLiteralLeft = literal ? Number(literal[1]) : 0;
+    // A synchronizing literal is owed its "+" (or a refusal) first; a non-synchronizing one is not (RFC 7888).
+    this.clientLiteralStarted = literal?.[2] === '+';
   }
 
   private onFramerStep(step: ReturnType<ImapResponseFramer['pushLine']>): ImapStep {

@@ -9,6 +9,11 @@ export interface ProtocolRule {
   readonly level: RequirementLevel;
 }
 
+/** Rules named `limit.*` are the tool's own bounds (reply lines, literal size, nesting), not RFC requirements. */
+export function isToolLimit(rule: string): boolean {
+  return rule.startsWith('limit.');
+}
+
 /** A section of one RFC, for rule tables: `const rfc5321 = sectionOf(5321)`, then `rfc5321('4.2')`. */
 export function sectionOf(rfc: number): (section: string) => RfcRef {
   return (section) => ({ rfc, section });

@@ -71,7 +71,7 @@ async function createCaseMailbox(client: ImapClient, mailbox: string): Promise<v
   if (status.tagged.status !== 'OK' || !empty) throw new Error(`CREATE ${mailbox} failed: ${created.tagged.text}`);
 }
 
-async function login(context: CaseContext, user: string, password: string): Promise<ImapClient> {
+export async function login(context: Pick<CaseContext, 'connect'>, user: string, password: string): Promise<ImapClient> {
   const client = await ImapClient.connect(context.connect);
   try {
     await client.greeting();
@@ -109,7 +109,7 @@ async function bindMissingUids(client: ImapClient, mailbox: string, bindings: Ma
  * subscriptions to those names. A name can vanish on its own (a \Noselect level goes with its last
  * child), so a refused DELETE counts as done when the name is no longer listed.
  */
-async function deleteCaseMailboxes(context: CaseContext, user: string, password: string, mailbox: string): Promise<void> {
+export async function deleteCaseMailboxes(context: Pick<CaseContext, 'connect'>, user: string, password: string, mailbox: string): Promise<void> {
   const client = await login(context, user, password);
   try {
     const pattern = quoteImap(`${mailbox}*`);
@@ -127,6 +127,6 @@ async function deleteCaseMailboxes(context: CaseContext, user: string, password:
   }
 }
 
-function listNames(result: { readonly untagged: readonly ImapUnit[] }): string[] {
+export function listNames(result: { readonly untagged: readonly ImapUnit[] }): string[] {
   return result.untagged.flatMap((u) => (u.response.kind === 'untagged' && (u.response.type === 'list' || u.response.type === 'lsub') ? [u.response.mailbox.raw] : []));
 }

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { CaseResult } from '../../../src/report/result.js';
 import { prepareNothing } from '../../../src/script/case-setup.js';
 import { runCases } from '../../../src/script/run-cases.js';
-import { DEFAULT_MAX_LINE_LENGTH, type ConnectOptions } from '../../../src/transport/connection.js';
+import { DEFAULT_TRANSPORT_LIMITS, type ConnectOptions } from '../../../src/transport/connection.js';
 import { isTransportError } from '../../../src/transport/errors.js';
 import type { HostileProtocolKit, HostileScenario } from './hostile-scenario.js';
 import { describeStream } from './hostile-stream.js';
@@ -76,9 +76,9 @@ async function runCase<P>(kit: HostileProtocolKit<P>, scenario: HostileScenario<
       {
         host: connect.host,
         port: connect.port,
+        ...DEFAULT_TRANSPORT_LIMITS,
         connectTimeoutMs: connect.connectTimeoutMs ?? 2000,
         readTimeoutMs: connect.readTimeoutMs ?? 1000,
-        maxLineLength: DEFAULT_MAX_LINE_LENGTH,
         fixturesDir,
         bindings: HOSTILE_VARS,
         secretNames: new Set(['password']),

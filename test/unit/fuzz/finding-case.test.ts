@@ -243,7 +243,7 @@ test('IMAP malformed answer: literals on both sides stay whole, the namespace be
   const lines = body(exported);
   assert.deepEqual(lines.filter((l) => !l.startsWith('#')), [
     'S: * OK *',
-    'C: p1 LOGIN "${user}" "${password}"',
+    'C: p1 LOGIN "${user}" ${quoted:password}',
     'S: p1 OK *',
     'C: a2 APPEND ${mailbox} {24}',
     'S: + *',
@@ -328,7 +328,7 @@ test('IMAP model with LOGIN: credentials as ${user} and ${password}, and the EXI
   assert.ok(!exported.text.includes(PASSWORD), exported.text);
   const scriptCase = parse(exported, imapAdapter);
   const lines = body(exported).filter((l) => !l.startsWith('#'));
-  assert.equal(lines[1], 'C: a1 LOGIN "${user}" "${password}"');
+  assert.equal(lines[1], 'C: a1 LOGIN "${user}" ${quoted:password}');
   assert.equal(lines[4], 'S: a2 OK|NO *', 'CREATE may find the name taken or free: the case runs in a fresh mailbox');
   assert.deepEqual(lines.slice(-4), ['C: a5 NOOP', 'S: * 2 EXISTS', 'S*: * *', 'S: a5 OK|NO|BAD *']);
   assert.deepEqual(Buffer.concat(decodeSends(scriptCase, BINDINGS)), sentBytes(wire));

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { readTap } from '../../../src/report/tap-reader.js';
+import { TapWriter } from '../../../src/report/tap-writer.js';
 import type { CaseResult, RunResult } from '../../../src/report/result.js';
 import { buildCase, buildSampleRun, SAMPLE_INFO, writeTapText } from '../../helpers/sample-run.js';
 
@@ -60,6 +61,25 @@ describe('readTap', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('reads back a run stopped early: fewer points than planned, then "Bail out!", is the record of an interrupted run', () => {
+    const run = buildSampleRun();
+    let text = '';
+    const writer = new TapWriter((chunk) => (text += chunk));
+    writer.start(run.info, run.cases.length + 5);
+    for (const result of run.cases) writer.writeCase(result);
+    writer.bailOut(run.durationMs, 'interrupted (Ctrl-C) after 2 of 7 cases');
+    assert.match(text, /\n# mailconform-end \{"durationMs":[\d.]+\}\nBail out! interrupted \(Ctrl-C\) after 2 of 7 cases\n$/);
+    const { run: read, parseErrors } = readTap(text);
+    assert.deepEqual(parseErrors, []);
+    assert.deepEqual(read, { ...run, interrupted: 'interrupted (Ctrl-C) after 2 of 7 cases' });
+  });
+
+  it('still reports more points than planned after a "Bail out!"', () => {
+    const run = buildSampleRun();
+    const text = writeTapText(run).replace(/^1\.\.\d+$/m, '1..1') + 'Bail out! late\n';
+    assert.match(readTap(text).parseErrors.join('\n'), /plan says 1 test points, found \d+/);
   });
 
   it('reports non-TAP lines, a plan mismatch and missing diagnostics without throwing', () => {

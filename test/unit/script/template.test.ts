@@ -30,6 +30,15 @@ test('md5hex digests the named variables, as APOP needs (RFC 1939 §7 example), 
   assert.deepEqual(templateVariables('APOP ${user} ${md5hex:apop.timestamp,password}'), ['user', 'apop.timestamp', 'password']);
 });
 
+test('quoted gives an IMAP quoted string (RFC 3501 §4.3), secret when its variable is', () => {
+  const bindings = new Map([['user', 'alice'], ['password', 'p w"x\\y']]);
+  const secret = (name: string): boolean => name === 'password';
+  assert.deepEqual(renderTemplate('a1 LOGIN ${user} ${quoted:password}', bindings, secret), { text: 'a1 LOGIN alice "p w\\"x\\\\y"', derivedSecrets: ['"p w\\"x\\\\y"'] });
+  assert.deepEqual(templateVariables('${quoted:password}'), ['password']);
+  const refused = renderTemplate('${quoted:password}', new Map([['password', 'a\r\nb']]), secret);
+  assert.ok('error' in refused && /cannot hold/.test(refused.error) && !refused.error.includes('a\r\nb'), JSON.stringify(refused));
+});
+
 test('octets gives a value\'s length in bytes, for IMAP literal counts', () => {
   assert.deepEqual(renderTemplate('LOGIN {${octets:user}}', new Map([['user', 'alïce']])), { text: 'LOGIN {6}', derivedSecrets: [] });
   assert.deepEqual(templateVariables('{${octets:user}}'), ['user']);

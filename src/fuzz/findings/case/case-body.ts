@@ -196,11 +196,13 @@ class BodyWriter<P> {
     this.lines.push(text);
   }
 
-  /** Run values become ${name}; on a credential line the redacted password becomes ${password}. No substitution inside literal data: its length is counted. */
+  /** Run values become ${name}; on a credential line the redacted password becomes ${password} (or ${quoted:password}). No substitution inside literal data: its length is counted. */
   private substitutionsFor(content: Buffer, literalData: boolean): Substitution[] {
     if (literalData) return [];
     const credential = this.protocol.credentialLine.test(content.toString('latin1'));
-    return credential ? [...this.input.substitutions, { name: 'password', value: REDACTED }] : [...this.input.substitutions];
+    if (!credential) return [...this.input.substitutions];
+    // An IMAP client sends the password quoted ("***" once redacted): ${quoted:password} rebuilds it for any password.
+    return [...this.input.substitutions, { name: 'quoted:password', value: `"${REDACTED}"` }, { name: 'password', value: REDACTED }];
   }
 
   private switchTo(name: string): void {

@@ -79,6 +79,17 @@ test('client literals: the octets after {n} are not command lines, and "+" means
   assert.equal(c.awaitingLines(), false);
 });
 
+test('while the client is still inside an announced literal, the server owes nothing (§4.3)', () => {
+  const c = new ImapConversation();
+  feed(c, '* OK ready');
+  send(c, 'a1 APPEND box {4294967296}\r\n');
+  feed(c, '+ OK');
+  send(c, 'a2 NOOP\r\n');
+  assert.equal(c.awaitingLines(), false, '"a2 NOOP" is literal octets; 4294967288 more are due before a1 is answered');
+  send(c, 'x'.repeat(10));
+  assert.equal(c.awaitingLines(), false);
+});
+
 test('a literal refused before "+" is never sent: the next line is a new command (§7.5)', () => {
   const c = new ImapConversation();
   feed(c, '* OK ready');
