@@ -1,4 +1,4 @@
-import { isTransportError } from '../transport/errors.js';
+import { isTransportError, type TransportErrorCode } from '../transport/errors.js';
 
 /** A mistake in how the tool was called: one line, exit 2, with a pointer to --help. */
 export class UsageError extends Error {
@@ -11,7 +11,7 @@ export class ToolError extends Error {
 }
 
 /** Hints per transport failure, phrased for someone checking a host:port. */
-const TRANSPORT_HINTS: Readonly<Record<string, string>> = {
+const TRANSPORT_HINTS: Readonly<Record<TransportErrorCode, string>> = {
   ERR_TRANSPORT_CONNECT_REFUSED: 'is the server running and listening on that port?',
   ERR_TRANSPORT_CONNECT_TIMEOUT: 'check host, port and firewall, or raise --connect-timeout',
   ERR_TRANSPORT_CONNECT_FAILED: 'check --host, --port and the network',
@@ -22,6 +22,8 @@ const TRANSPORT_HINTS: Readonly<Record<string, string>> = {
   ERR_TRANSPORT_LINE_TOO_LONG: 'is this the right protocol and port? (--max-line raises the limit)',
   ERR_TRANSPORT_STEP_TIMEOUT: 'the server kept the answer coming without finishing it; is it healthy? (--step-timeout raises the wait)',
   ERR_TRANSPORT_RESPONSE_TOO_LARGE: 'is this the right protocol and port? (--max-response raises the limit)',
+  ERR_TRANSPORT_TLS: 'does this port speak TLS from the first byte? (--tls is for ports like 465, 993, 995; without it, cases use STARTTLS)',
+  ERR_TRANSPORT_TLS_CERT: "give the server's CA (or its self-signed certificate) with --ca FILE, the name it carries with --servername, or skip verification with --insecure",
 };
 
 /** One line for stderr, never a stack trace (unless debugging). */

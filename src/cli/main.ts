@@ -4,7 +4,7 @@ import { KNOWN_PROTOCOLS } from '../script/protocols.js';
 import { MAILBOX_PREFIX } from '../script/setup/imap-setup.js';
 import { isTransportError } from '../transport/errors.js';
 import { ToolError, UsageError, describeError } from './errors.js';
-import { ACCOUNT_OPTIONS, CONNECTION_OPTIONS, DELIVERY_OPTIONS, RESPONSE_LIMIT_OPTIONS, VARIABLE_OPTIONS, checkLimits, collectVars } from './options.js';
+import { ACCOUNT_OPTIONS, CONNECTION_OPTIONS, DELIVERY_OPTIONS, RESPONSE_LIMIT_OPTIONS, TLS_OPTIONS, VARIABLE_OPTIONS, checkLimits, collectVars, tlsSettingsOf } from './options.js';
 import { packageVersion } from './paths.js';
 
 const EPILOGUE = `Exit codes: 0 all cases passed (or were skipped), 1 the server failed a case (fuzz: a finding; replay: it still reproduces), 2 usage error, unreachable target, or the tool could not run, 130 interrupted (Ctrl-C): run finishes the cases in progress and their cleanup, fuzz the current run (findings so far are saved); the reports of what ran are written.
@@ -27,6 +27,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         y
           .positional('protocol', { choices: KNOWN_PROTOCOLS, describe: 'which protocol the server speaks' })
           .options(CONNECTION_OPTIONS)
+          .options(TLS_OPTIONS)
           .options(RESPONSE_LIMIT_OPTIONS)
           .options(VARIABLE_OPTIONS)
           .options(ACCOUNT_OPTIONS)
@@ -58,6 +59,8 @@ export async function main(argv: readonly string[]): Promise<number> {
           stepTimeout: args['step-timeout'],
           maxLine: args['max-line'],
           maxResponse: args['max-response'],
+          tls: tlsSettingsOf(args),
+          implicitTls: args.tls,
           vars: collectVars(args),
           seedCommand: args['seed-command'],
           allowDestructive: args['allow-destructive'],

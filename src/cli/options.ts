@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Options } from 'yargs';
 import {
   DEFAULT_CONNECT_TIMEOUT_MS,
@@ -5,6 +6,7 @@ import {
   DEFAULT_MAX_RESPONSE_BYTES,
   DEFAULT_READ_TIMEOUT_MS,
   DEFAULT_STEP_TIMEOUT_MS,
+  type TlsSettings,
 } from '../transport/connection.js';
 import { UsageError } from './errors.js';
 
@@ -16,6 +18,28 @@ export const CONNECTION_OPTIONS = {
   timeout: { type: 'number', default: DEFAULT_READ_TIMEOUT_MS, describe: 'ms to wait for each server line before the case fails' },
   'max-line': { type: 'number', default: DEFAULT_MAX_LINE_LENGTH, describe: 'longest server line (bytes) the tool will buffer' },
 } as const satisfies Record<string, Options>;
+
+/** TLS: implicit TLS, and how the server's certificate is checked (also for STARTTLS in cases). */
+export const TLS_OPTIONS = {
+  tls: { type: 'boolean', default: false, describe: 'implicit TLS: handshake right after connecting (default port 465, 995 or 993)' },
+  ca: { type: 'string', describe: 'PEM file of the CA (or self-signed certificate) to trust instead of the system\'s' },
+  insecure: { type: 'boolean', default: false, describe: 'do not verify the server\'s certificate (the report says so); for test servers only' },
+  servername: { type: 'string', describe: 'TLS server name (SNI) the certificate must carry (default: --host, unless it is an IP address)' },
+} as const satisfies Record<string, Options>;
+
+/** The TLS settings the flags describe; the CA file is read here, so a bad path is a usage error. */
+export function tlsSettingsOf(args: { readonly ca?: string; readonly insecure: boolean; readonly servername?: string }): TlsSettings {
+  let ca: Buffer | undefined;
+  if (args.ca !== undefined) {
+    try {
+      ca = readFileSync(args.ca);
+    } catch (err) {
+      throw new UsageError(`--ca ${args.ca}: cannot read it (${err instanceof Error ? err.message : String(err)})`);
+    }
+    if (!ca.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--ca ${args.ca}: not a PEM certificate (no "-----BEGIN CERTIFICATE-----")`);
+  }
+  return { verify: !args.insecure, ...(ca ? { ca: [ca] } : {}), ...(args.servername !== undefined ? { servername: args.servername } : {}) };
+}
 
 /** How long one command's answer may take and how big it may be (run; fuzz keeps the defaults). */
 export const RESPONSE_LIMIT_OPTIONS = {

@@ -63,4 +63,9 @@ export interface SessionTracker<P> {
   describeState(): string;
   /** Facts learned from the server that transcripts may use as ${name}, e.g. "apop.timestamp". */
   facts?(): ReadonlyMap<string, string>;
+  /**
+   * A STARTTLS/STLS handshake just completed. Commands the client sent after the command that
+   * started it were plaintext the server must discard (RFC 3207 §4.2), so no answer is owed them.
+   */
+  onTlsStarted?(): void;
 }

@@ -7,8 +7,8 @@ import { formatRef } from '../protocol/shared/rfc.js';
 import { isToolLimit } from '../protocol/shared/rule.js';
 import type { Violation } from '../protocol/shared/violation.js';
 import type { CaseResult, Failure } from '../report/result.js';
-import { Connection, type TransportLimits } from '../transport/connection.js';
-import { LIMIT_CODES, isTransportError, type TransportErrorCode } from '../transport/errors.js';
+import { Connection, type TlsSettings, type TransportLimits } from '../transport/connection.js';
+import { UNJUDGEABLE_CODES, isTransportError, type TransportErrorCode } from '../transport/errors.js';
 import type { FramedLine } from '../transport/framed-line.js';
 import { WireLog } from '../transport/wire-log.js';
 import type { ParsedLine, ProtocolAdapter, SessionTracker } from './adapter.js';
@@ -21,6 +21,10 @@ import { renderTranscript } from './transcript.js';
 export interface ExecOptions extends TransportLimits {
   readonly host: string;
   readonly port: number;
+  /** How to check the server's certificate (implicit TLS, @starttls). */
+  readonly tls?: TlsSettings;
+  /** Every session starts with a TLS handshake (ports 465, 993, 995). */
+  readonly implicitTls?: boolean;
   /** Directory @send-fixture paths are relative to. */
   readonly fixturesDir: string;
   /** Run variables (rcpt, domain, …); captures are added per case. */
@@ -36,6 +40,13 @@ const RECEIVED_ON_TRANSPORT_ERROR: Partial<Record<TransportErrorCode, string>> =
   ERR_TRANSPORT_STEP_TIMEOUT: 'an answer still unfinished at the step timeout',
   ERR_TRANSPORT_RESPONSE_TOO_LARGE: 'more than the max response size',
   ERR_TRANSPORT_LINE_TOO_LONG: 'a line longer than the max line length',
+};
+
+/** What to try when the tool could not judge a case. */
+const UNJUDGEABLE_HINTS: Partial<Record<TransportErrorCode, string>> = {
+  ERR_TRANSPORT_LINE_TOO_LONG: 'raise --max-line if the server is right',
+  ERR_TRANSPORT_RESPONSE_TOO_LARGE: 'raise --max-response if the server is right',
+  ERR_TRANSPORT_TLS_CERT: 'give the server\'s CA with --ca FILE (or --insecure to skip verification)',
 };
 
 /** Failures kept per case; the rest is counted as one more line. */
@@ -56,6 +67,13 @@ class CaseAbort extends Error {
   }
 }
 
+/** Ends a case early with nothing more to check (a probe that got its answer). */
+class CaseDone extends Error {
+  constructor() {
+    super('case done');
+  }
+}
+
 /** Runs one transcript against the target and returns its verdict with the evidence. */
 export async function execCase<P>(scriptCase: ScriptCase<P>, adapter: ProtocolAdapter<P>, options: ExecOptions): Promise<CaseResult> {
   const started = performance.now();
@@ -67,6 +85,7 @@ export async function execCase<P>(scriptCase: ScriptCase<P>, adapter: ProtocolAd
     await run.checkLeftovers(undefined);
   } catch (err) {
     if (err instanceof CaseAbort) verdict = err.verdict;
+    else if (err instanceof CaseDone) verdict = 'pass';
     else {
       verdict = 'error';
       errorReason = `internal error: ${err instanceof Error ? err.message : String(err)}`;
@@ -135,6 +154,10 @@ class CaseRun<P> {
       }
       case 'expect-close':
         return this.expectClose(step.loc);
+      case 'starttls':
+        return this.startTls(step.mayFail, step.loc);
+      case 'quiet':
+        return this.expectQuiet(step.ms, step.loc);
     }
   }
 
@@ -175,6 +198,8 @@ class CaseRun<P> {
         stepTimeoutMs: this.options.stepTimeoutMs,
         maxLineLength: this.options.maxLineLength,
         maxResponseBytes: this.options.maxResponseBytes,
+        ...(this.options.tls ? { tls: this.options.tls } : {}),
+        ...(this.options.implicitTls ? { implicitTls: true } : {}),
         log,
       });
       const session: LiveSession<P> = { name, conn, tracker: this.adapter.createTracker(), pending: [] };
@@ -298,6 +323,46 @@ class CaseRun<P> {
   }
 
   /**
+   * The TLS handshake after the server's go-ahead (read by the script's S: line before this). What
+   * the server sent in plaintext between its go-ahead and the handshake is discarded, as a client
+   * must, and is a failure of the case: nothing may come before the handshake.
+   */
+  private async startTls(mayFail: boolean, loc: Loc): Promise<void> {
+    const session = await this.session(loc);
+    const early = session.pending.splice(0).map((line) => Buffer.concat([line.framed.bytes, Buffer.from('\r\n')]));
+    let discarded: Buffer;
+    try {
+      ({ discarded } = await session.conn.startTls());
+    } catch (err) {
+      if (mayFail && isTransportError(err) && err.code === 'ERR_TRANSPORT_TLS') {
+        session.conn.log.note('the handshake failed, which this case allows (@starttls may-fail): the case ends here');
+        throw new CaseDone();
+      }
+      this.failTransport(err, loc, 'a TLS handshake');
+    }
+    session.tracker.onTlsStarted?.();
+    const plaintext = Buffer.concat([...early, discarded]);
+    if (plaintext.length > 0) {
+      this.failCase(loc, `the server sent ${plaintext.length} bytes in plaintext after its go-ahead for TLS (discarded, never read as protocol): ${escapeBytes(plaintext)}`, 'nothing between the go-ahead and the TLS handshake', escapeBytes(plaintext));
+    }
+  }
+
+  /** Nothing from the server for `ms`: e.g. no answer to commands it should have discarded. A close is silence too. */
+  private async expectQuiet(ms: number, loc: Loc): Promise<void> {
+    const session = await this.session(loc);
+    let line = session.pending.shift();
+    if (!line) {
+      try {
+        line = await this.parse(session, await session.conn.readLine(ms), loc);
+      } catch (err) {
+        if (isTransportError(err) && (err.code === 'ERR_TRANSPORT_TIMEOUT' || err.code === 'ERR_TRANSPORT_CLOSED')) return;
+        this.failTransport(err, loc, `no server output for ${ms} ms`);
+      }
+    }
+    this.failCase(loc, `expected no server output for ${ms} ms, got ${escapeBytes(line.framed.bytes)}`, `nothing for ${ms} ms`, escapeBytes(line.framed.bytes));
+  }
+
+  /**
    * Next unmatched line; waits for one only if `wait` (the server owes lines), else takes what is
    * buffered. With `optional`, a connection the server closed has no next line (undefined): an
    * optional line may be missing because the server closed, as a POP3 server may after a refused
@@ -366,7 +431,7 @@ class CaseRun<P> {
   private failTransport(err: unknown, loc: Loc | undefined, expected: string, prefix = `expected ${expected}, but `): never {
     if (!isTransportError(err)) throw err;
     const partial = err.partial ? ` (unterminated bytes: ${escapeBytes(err.partial)})` : '';
-    if (LIMIT_CODES.has(err.code)) this.errorReason = `${loc ? `line ${loc.line}: ` : ''}${err.message}; raise ${err.code === 'ERR_TRANSPORT_LINE_TOO_LONG' ? '--max-line' : '--max-response'} if the server is right`;
+    if (UNJUDGEABLE_CODES.has(err.code)) this.errorReason = `${loc ? `line ${loc.line}: ` : ''}${err.message}; ${UNJUDGEABLE_HINTS[err.code] ?? ''}`;
     this.fail({
       message: `${prefix}${err.message}${partial}`,
       ref: this.scriptCase.header.ref,
@@ -376,7 +441,7 @@ class CaseRun<P> {
       received: RECEIVED_ON_TRANSPORT_ERROR[err.code] ?? err.code,
       rule: err.code,
     });
-    throw new CaseAbort(LIMIT_CODES.has(err.code) ? 'error' : 'fail');
+    throw new CaseAbort(UNJUDGEABLE_CODES.has(err.code) ? 'error' : 'fail');
   }
 
   /** Keeps the first MAX_FAILURES_PER_CASE failures: a server spewing broken lines can't grow a result without bound. */

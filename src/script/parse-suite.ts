@@ -149,11 +149,20 @@ function parseBody<P>(
         if (!/^[A-Za-z0-9_-]+$/.test(arg)) fail(n, '@session needs a name, e.g. "@session 2"');
         else steps.push({ kind: 'session', name: arg, loc });
       } else if (directive === '@close') steps.push({ kind: 'close', loc });
+      else if (directive === '@starttls') {
+        if (arg !== '' && arg !== 'may-fail') fail(n, '@starttls takes nothing or "may-fail"');
+        steps.push({ kind: 'starttls', mayFail: arg === 'may-fail', loc });
+      }
+      else if (directive === '@quiet') {
+        const ms = /^(\d+)ms$/.exec(arg);
+        if (!ms || Number(ms[1]) <= 0 || Number(ms[1]) > 60_000) fail(n, '@quiet needs a time up to 60000ms, e.g. "@quiet 500ms"');
+        else steps.push({ kind: 'quiet', ms: Number(ms[1]), loc });
+      }
       else if (directive === '@expect-close') steps.push({ kind: 'expect-close', loc });
       else if (directive === '@send-fixture') {
         if (!arg || arg.includes('..') || path.posix.isAbsolute(arg)) fail(n, '@send-fixture needs a path inside fixtures/, e.g. "@send-fixture messages/plain.eml"');
         else steps.push({ kind: 'send-fixture', fixture: arg, loc });
-      } else fail(n, `unknown directive ${directive} (known: @session, @close, @expect-close, @send-fixture, @unordered, @pipeline, @end)`);
+      } else fail(n, `unknown directive ${directive} (known: @session, @close, @expect-close, @starttls, @quiet, @send-fixture, @unordered, @pipeline, @end)`);
       continue;
     }
 

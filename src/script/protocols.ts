@@ -32,13 +32,16 @@ function withAccountDefaults(vars: ReadonlyMap<string, string>): Map<string, str
 const smtp = createSuiteRunner({
   adapter: smtpAdapter,
   defaultPort: 25,
+  // RFC 8314 §7.3: submissions (implicit TLS) is 465.
+  defaultTlsPort: 465,
   async probe(options, vars) {
     const probe = await probeSmtp(options, vars.get('client') ?? DEFAULT_CLIENT_DOMAIN);
     const keywords = [...probe.keywords].map(([k, params]) => [k, ...params].join(' '));
     return {
       properties: { greeting: probe.greeting, 'ehlo.keywords': keywords.join(', ') },
-      // EHLO itself counts as a capability: a HELO-only server skips EHLO-based cases.
-      capabilities: new Set([...probe.keywords.keys(), ...(probe.ehloCode === 250 ? ['EHLO'] : [])]),
+      // EHLO itself counts as a capability: a HELO-only server skips EHLO-based cases. SASL
+      // mechanisms are named as IMAP does (AUTH=PLAIN), so a case can require one (RFC 4954 §3).
+      capabilities: new Set([...probe.keywords.keys(), ...(probe.ehloCode === 250 ? ['EHLO'] : []), ...mechanisms('AUTH', probe.keywords.get('AUTH'))]),
     };
   },
   completeVars(vars) {
@@ -50,6 +53,11 @@ const smtp = createSuiteRunner({
     return complete;
   },
 });
+
+/** "AUTH=PLAIN", "AUTH=LOGIN", … from a keyword's parameters. */
+function mechanisms(keyword: string, params: readonly string[] | undefined): string[] {
+  return (params ?? []).map((mechanism) => `${keyword}=${mechanism.toUpperCase()}`);
+}
 
 function credentialsOf(vars: ReadonlyMap<string, string>): { user: string; pass: string } | undefined {
   const user = vars.get('user');
@@ -66,6 +74,7 @@ function requireLogin<T extends { readonly authenticated: boolean }>(probe: T, t
 const pop3 = createSuiteRunner({
   adapter: pop3Adapter,
   defaultPort: 110,
+  defaultTlsPort: 995,
   async probe(options, vars) {
     const credentials = credentialsOf(vars);
     const probe = requireLogin(await probePop3(options, credentials), options, credentials);
@@ -73,7 +82,8 @@ const pop3 = createSuiteRunner({
     return {
       properties: { greeting: probe.greeting, 'capa': probe.capaSupported ? capabilities.join(', ') : '(CAPA not supported)', authenticated: String(probe.authenticated) },
       // APOP is announced by the greeting's timestamp (RFC 2449 §6), CAPA by answering it.
-      capabilities: new Set([...probe.capabilities.keys(), ...(probe.apopTimestamp ? ['APOP'] : []), ...(probe.capaSupported ? ['CAPA'] : [])]),
+      // SASL mechanisms as SASL=PLAIN (RFC 2449 §6.3 lists them after the SASL tag), for cases to require.
+      capabilities: new Set([...probe.capabilities.keys(), ...(probe.apopTimestamp ? ['APOP'] : []), ...(probe.capaSupported ? ['CAPA'] : []), ...mechanisms('SASL', probe.capabilities.get('SASL'))]),
     };
   },
   completeVars: withAccountDefaults,
@@ -86,6 +96,7 @@ const pop3 = createSuiteRunner({
 const imap = createSuiteRunner({
   adapter: imapAdapter,
   defaultPort: 143,
+  defaultTlsPort: 993,
   async probe(options, vars) {
     const credentials = credentialsOf(vars);
     const probe = requireLogin(await probeImap(options, credentials), options, credentials);

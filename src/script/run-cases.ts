@@ -19,6 +19,8 @@ const VARIABLE_HINTS: Readonly<Record<string, string>> = {
   rcpt: 'set --rcpt to a mailbox that may receive test mail',
   rcpt2: 'set --rcpt2 to a second mailbox that may receive test mail',
   domain: 'set --domain to a mail domain the server accepts (or give --rcpt)',
+  user: 'set --user and --password-env to an account on the server',
+  password: 'set --password-env to the name of a variable holding the password of --user',
 };
 
 /** Why a case can't apply to this target, or undefined if it can run. */

@@ -57,6 +57,14 @@ export type Step<P> =
   | { readonly kind: 'session'; readonly name: string; readonly loc: Loc }
   | { readonly kind: 'close'; readonly loc: Loc }
   | { readonly kind: 'expect-close'; readonly loc: Loc }
+  /**
+   * TLS handshake on the current session, after the server's go-ahead (STARTTLS, STLS). With
+   * mayFail, a failed handshake ends the case as passed: a probe that sent plaintext behind the
+   * command has its answer when the server took those bytes for TLS and gave up.
+   */
+  | { readonly kind: 'starttls'; readonly mayFail: boolean; readonly loc: Loc }
+  /** The server must send nothing for this long (e.g. no answer to commands injected before TLS). */
+  | { readonly kind: 'quiet'; readonly ms: number; readonly loc: Loc }
   | { readonly kind: 'send-fixture'; readonly fixture: string; readonly loc: Loc };
 
 export interface ScriptCase<P> {

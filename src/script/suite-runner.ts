@@ -1,5 +1,5 @@
 import type { CaseResult, Protocol } from '../report/result.js';
-import type { ConnectOptions, TransportLimits } from '../transport/connection.js';
+import { Connection, type ConnectOptions, type TlsSettings, type TransportLimits } from '../transport/connection.js';
 import type { RequirementLevel, RfcRef } from '../protocol/shared/rfc.js';
 import type { ProtocolAdapter } from './adapter.js';
 import { loadSuites } from './discover.js';
@@ -12,6 +12,8 @@ import { selectCases, type Shard } from './select-cases.js';
 export interface ProtocolSpec<P> {
   readonly adapter: ProtocolAdapter<P>;
   readonly defaultPort: number;
+  /** The port for implicit TLS (--tls): 465, 995, 993. */
+  readonly defaultTlsPort: number;
   /** Connects once and learns greeting and capabilities. Throws TransportError if it can't. */
   probe(options: ConnectOptions, vars: ReadonlyMap<string, string>): Promise<TargetProfile>;
   /** Run variables: the user's, completed with protocol defaults and what the probe learned. */
@@ -38,6 +40,10 @@ export interface SuiteRunOptions extends TransportLimits {
   readonly fixturesDir: string;
   readonly host: string;
   readonly port: number;
+  /** Certificate checks for implicit TLS and STARTTLS. */
+  readonly tls?: TlsSettings;
+  /** Every connection starts with a TLS handshake (ports 465, 993, 995). */
+  readonly implicitTls?: boolean;
   readonly vars: ReadonlyMap<string, string>;
   /** Names of vars that are secret (password): redacted from every result. */
   readonly secretNames: ReadonlySet<string>;
@@ -57,6 +63,19 @@ export interface SuiteRunOptions extends TransportLimits {
   readonly signal?: AbortSignal;
 }
 
+/** What implicit TLS settled on, for the report: one connection that only shakes hands. */
+async function describeImplicitTls(connect: ConnectOptions): Promise<string> {
+  const connection = await Connection.open(connect);
+  try {
+    const tls = connection.tls;
+    if (!tls) return 'none';
+    const subject = tls.subject !== undefined ? ` for ${tls.subject}` : '';
+    return `${tls.protocol} ${tls.cipher}, certificate${subject} ${tls.authorized ? 'verified' : `NOT verified (${tls.authorizationError ?? '--insecure'})`}`;
+  } finally {
+    connection.close();
+  }
+}
+
 export type SuiteRunOutcome =
   | { readonly kind: 'suite-errors'; readonly errors: readonly SuiteError[] }
   | { readonly kind: 'no-cases' }
@@ -66,6 +85,8 @@ export type SuiteRunOutcome =
 export interface SuiteRunner {
   readonly protocol: Protocol;
   readonly defaultPort: number;
+  /** The port for implicit TLS (--tls): 465, 995, 993. */
+  readonly defaultTlsPort: number;
   readonly fileExtension: string;
   /** --concurrency above this is lowered to it (cases of this protocol would disturb each other). */
   readonly maxConcurrency: number;
@@ -78,6 +99,7 @@ export function createSuiteRunner<P>(spec: ProtocolSpec<P>): SuiteRunner {
   return {
     protocol: adapter.protocol,
     defaultPort: spec.defaultPort,
+    defaultTlsPort: spec.defaultTlsPort,
     fileExtension: adapter.fileExtension,
     maxConcurrency: spec.maxConcurrency ?? Infinity,
     async list(suitesRoot, fixturesDir) {
@@ -99,8 +121,10 @@ export function createSuiteRunner<P>(spec: ProtocolSpec<P>): SuiteRunner {
         maxLineLength: options.maxLineLength,
         maxResponseBytes: options.maxResponseBytes,
       };
-      const connect: ConnectOptions = { host: options.host, port: options.port, ...limits };
-      const profile = await spec.probe(connect, options.vars);
+      const security = { ...(options.tls ? { tls: options.tls } : {}), ...(options.implicitTls ? { implicitTls: true } : {}) };
+      const connect: ConnectOptions = { host: options.host, port: options.port, ...limits, ...security };
+      const probed = await spec.probe(connect, options.vars);
+      const profile = options.implicitTls ? { ...probed, properties: { ...probed.properties, tls: await describeImplicitTls(connect) } } : probed;
       options.onStart?.(profile, selected.length);
       const bindings = spec.completeVars(options.vars, profile);
       for (const note of (await spec.prepareRun?.({ connect, bindings })) ?? []) options.onNote?.(note);
@@ -113,6 +137,7 @@ export function createSuiteRunner<P>(spec: ProtocolSpec<P>): SuiteRunner {
           host: options.host,
           port: options.port,
           ...limits,
+          ...security,
           fixturesDir: options.fixturesDir,
           bindings,
           secretNames: options.secretNames,

@@ -1,23 +1,54 @@
 import type { Bindings } from './text-pattern.js';
 
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { quoteImap } from '../protocol/imap/client.js';
 
 /**
  * Client-line templates: `${name}` is replaced by a variable's value, `${repeat:TEXT:N}` by TEXT
- * repeated N times (for over-long lines), `${md5hex:a,b}` by the MD5 hex digest of the values of
- * variables a and b concatenated (POP3 APOP, RFC 1939 §7), `${octets:a}` by the length in octets of
- * a's value (IMAP literal counts, RFC 3501 §4.3), `${quoted:a}` by a's value as an IMAP quoted string
- * (RFC 3501 §4.3: in double quotes, `\` and `"` escaped; what a password with those characters needs),
- * and `$${` is a literal `${`.
+ * repeated N times (for over-long lines), `$${` is a literal `${`, and `${fn:a,b}` by a function of
+ * the values of variables a, b (see TEMPLATE_FUNCTIONS). A value computed from a secret variable
+ * (a digest, an encoding) is secret too: it is returned with the text, to be redacted like it.
  */
 
 const REPEAT = /^repeat:([^:]*):(\d+)$/;
-const MD5HEX = /^md5hex:([A-Za-z_][A-Za-z0-9_.-]*(?:,[A-Za-z_][A-Za-z0-9_.-]*)*)$/;
-const OCTETS = /^octets:([A-Za-z_][A-Za-z0-9_.-]*)$/;
-const QUOTED = /^quoted:([A-Za-z_][A-Za-z0-9_.-]*)$/;
+const CALL = /^([a-z0-9]+):([A-Za-z_][A-Za-z0-9_.-]*(?:,[A-Za-z_][A-Za-z0-9_.-]*)*)$/;
 const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 const MAX_REPEAT_BYTES = 16 * 1024 * 1024;
+
+interface TemplateFunction {
+  /** How many variables it takes. */
+  readonly arity: number;
+  /** The text, or why these values can't be rendered (never quoting a value: it may be secret). */
+  compute(values: readonly string[]): string | { readonly error: string };
+}
+
+const base64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
+
+/** The template functions, by name. */
+export const TEMPLATE_FUNCTIONS: Readonly<Record<string, TemplateFunction>> = {
+  /** MD5 hex digest of the values concatenated: POP3 APOP (RFC 1939 §7). */
+  md5hex: { arity: -1, compute: (values) => createHash('md5').update(values.join(''), 'utf8').digest('hex') },
+  /** Length of the value in octets: IMAP literal counts (RFC 3501 §4.3). */
+  octets: { arity: 1, compute: ([value]) => String(Buffer.byteLength(value!, 'utf8')) },
+  /** The value as an IMAP quoted string (RFC 3501 §4.3): what a password with `"` or `\` needs. */
+  quoted: {
+    arity: 1,
+    // §4.3: a quoted string holds any 7-bit character but CR and LF; the rest needs a literal.
+    compute: ([value]) => (/[\r\n\x80-\uffff\0]/.test(value!) ? { error: 'the value has CR, LF, NUL or 8-bit characters, which an IMAP quoted string cannot hold (send it as a literal)' } : quoteImap(value!)),
+  },
+  /** The value in base64 (RFC 4648 §4): a SASL LOGIN step. */
+  base64: { arity: 1, compute: ([value]) => base64(value!) },
+  /** A SASL PLAIN message, base64: NUL, user, NUL, password (RFC 4616 §2, no authorization identity). */
+  saslplain: { arity: 2, compute: ([user, password]) => base64(`\0${user!}\0${password!}`) },
+  /**
+   * A CRAM-MD5 answer, base64: user, space, hex HMAC-MD5 of the challenge keyed by the password
+   * (RFC 2195 §2); the challenge is the base64 the server sent, as a captured variable.
+   */
+  crammd5: {
+    arity: 3,
+    compute: ([user, password, challenge]) => base64(`${user!} ${createHmac('md5', password!).update(Buffer.from(challenge!, 'base64')).digest('hex')}`),
+  },
+};
 
 type Piece = { readonly kind: 'text'; readonly text: string } | { readonly kind: 'expr'; readonly expr: string };
 
@@ -43,6 +74,30 @@ function splitTemplate(template: string): Piece[] | { readonly error: string } {
   return pieces;
 }
 
+/** An expression: repeated text, a function call, or a variable; or why it is none of them. */
+type Expression =
+  | { readonly kind: 'repeat'; readonly text: string; readonly count: number }
+  | { readonly kind: 'call'; readonly fn: TemplateFunction; readonly names: readonly string[] }
+  | { readonly kind: 'variable'; readonly name: string }
+  | { readonly error: string };
+
+function readExpression(expr: string): Expression {
+  const repeat = REPEAT.exec(expr);
+  if (repeat) {
+    const count = Number(repeat[2]);
+    return count * repeat[1]!.length > MAX_REPEAT_BYTES ? { error: `repeat too large: ${expr}` } : { kind: 'repeat', text: repeat[1]!, count };
+  }
+  const call = CALL.exec(expr);
+  if (call) {
+    const fn = TEMPLATE_FUNCTIONS[call[1]!];
+    const names = call[2]!.split(',');
+    if (!fn) return { error: `unknown function in \${${expr}} (known: repeat, ${Object.keys(TEMPLATE_FUNCTIONS).join(', ')})` };
+    if (fn.arity !== -1 && fn.arity !== names.length) return { error: `\${${expr}}: ${call[1]} takes ${fn.arity} variable(s), got ${names.length}` };
+    return { kind: 'call', fn, names };
+  }
+  return NAME.test(expr) ? { kind: 'variable', name: expr } : { error: `bad expression \${${expr}}` };
+}
+
 /** Variable names a template reads, or an error for a malformed template. */
 export function templateVariables(template: string): string[] | { readonly error: string } {
   const pieces = splitTemplate(template);
@@ -50,20 +105,10 @@ export function templateVariables(template: string): string[] | { readonly error
   const names: string[] = [];
   for (const piece of pieces) {
     if (piece.kind !== 'expr') continue;
-    const repeat = REPEAT.exec(piece.expr);
-    const md5 = MD5HEX.exec(piece.expr);
-    const octets = OCTETS.exec(piece.expr) ?? QUOTED.exec(piece.expr);
-    if (repeat) {
-      if (Number(repeat[2]) * repeat[1]!.length > MAX_REPEAT_BYTES) return { error: `repeat too large: ${piece.expr}` };
-    } else if (md5) {
-      names.push(...md5[1]!.split(','));
-    } else if (octets) {
-      names.push(octets[1]!);
-    } else if (NAME.test(piece.expr)) {
-      names.push(piece.expr);
-    } else {
-      return { error: `bad expression \${${piece.expr}}` };
-    }
+    const expression = readExpression(piece.expr);
+    if ('error' in expression) return expression;
+    if (expression.kind === 'call') names.push(...expression.names);
+    else if (expression.kind === 'variable') names.push(expression.name);
   }
   return names;
 }
@@ -84,40 +129,27 @@ export function renderTemplate(template: string, bindings: Bindings, isSecret: (
       text += piece.text;
       continue;
     }
-    const repeat = REPEAT.exec(piece.expr);
-    if (repeat) {
-      text += repeat[1]!.repeat(Number(repeat[2]));
+    const expression = readExpression(piece.expr);
+    if ('error' in expression) return expression;
+    if (expression.kind === 'repeat') {
+      text += expression.text.repeat(expression.count);
       continue;
     }
-    const md5 = MD5HEX.exec(piece.expr);
-    const octets = OCTETS.exec(piece.expr);
-    const quoted = QUOTED.exec(piece.expr);
-    const names = md5 ? md5[1]!.split(',') : octets ? [octets[1]!] : quoted ? [quoted[1]!] : [piece.expr];
+    const names = expression.kind === 'call' ? expression.names : [expression.name];
     const values: string[] = [];
     for (const name of names) {
       const value = bindings.get(name);
       if (value === undefined) return { missing: name };
       values.push(value);
     }
-    if (octets) {
-      text += String(Buffer.byteLength(values[0]!, 'utf8'));
-      continue;
-    }
-    if (quoted) {
-      // §4.3: a quoted string holds any 7-bit character but CR and LF; the rest needs a literal.
-      if (/[\r\n\x80-\uffff\0]/.test(values[0]!)) return { error: `\${${piece.expr}}: the value has CR, LF, NUL or 8-bit characters, which an IMAP quoted string cannot hold (send it as a literal)` };
-      const quotedText = quoteImap(values[0]!);
-      if (names.some(isSecret)) derivedSecrets.push(quotedText);
-      text += quotedText;
-      continue;
-    }
-    if (!md5) {
+    if (expression.kind === 'variable') {
       text += values[0];
       continue;
     }
-    const digest = createHash('md5').update(values.join(''), 'utf8').digest('hex');
-    if (names.some(isSecret)) derivedSecrets.push(digest);
-    text += digest;
+    const computed = expression.fn.compute(values);
+    if (typeof computed !== 'string') return { error: `\${${piece.expr}}: ${computed.error}` };
+    if (names.some(isSecret)) derivedSecrets.push(computed);
+    text += computed;
   }
   return { text, derivedSecrets };
 }

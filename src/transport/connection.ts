@@ -420,6 +420,9 @@ export class Connection {
   }
 }
 
+/** OpenSSL's verification failures (self-signed, unknown issuer, expired, wrong name): the user's trust settings decide, not the protocol. */
+const CERTIFICATE_ERRORS = /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ALTNAME/;
+
 /** A TLS handshake over `socket`, bounded by the connect timeout; failures name what to try. */
 function handshake(socket: net.Socket, options: ConnectOptions, log: WireLog): Promise<tls.TLSSocket> {
   const target = formatTarget(options.host, options.port);
@@ -433,14 +436,17 @@ function handshake(socket: net.Socket, options: ConnectOptions, log: WireLog): P
       ...(settings.ca !== undefined ? { ca: [...settings.ca] } : {}),
       rejectUnauthorized: settings.verify,
     });
-    const fail = (message: string): void => {
+    const fail = (message: string, code: 'ERR_TRANSPORT_TLS' | 'ERR_TRANSPORT_TLS_CERT' = 'ERR_TRANSPORT_TLS'): void => {
       clearTimeout(timer);
       secure.destroy();
       log.note(message);
-      reject(new TransportError('ERR_TRANSPORT_TLS', message));
+      reject(new TransportError(code, message));
     };
     const timer = setTimeout(() => fail(`TLS handshake with ${target} did not finish within ${timeoutMs} ms`), timeoutMs);
-    secure.once('error', (err: Error) => fail(`TLS handshake with ${target} failed: ${err.message}`));
+    secure.once('error', (err: NodeJS.ErrnoException) => {
+      const certificate = err.code !== undefined && CERTIFICATE_ERRORS.test(err.code);
+      fail(`TLS handshake with ${target} failed: ${err.message}`, certificate ? 'ERR_TRANSPORT_TLS_CERT' : 'ERR_TRANSPORT_TLS');
+    });
     secure.once('secureConnect', () => {
       clearTimeout(timer);
       secure.removeAllListeners('error');

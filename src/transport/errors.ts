@@ -9,11 +9,18 @@ export type TransportErrorCode =
   | 'ERR_TRANSPORT_RESET'
   | 'ERR_TRANSPORT_LINE_TOO_LONG'
   | 'ERR_TRANSPORT_TLS'
+  | 'ERR_TRANSPORT_TLS_CERT'
   | 'ERR_TRANSPORT_STEP_TIMEOUT'
   | 'ERR_TRANSPORT_RESPONSE_TOO_LARGE';
 
 /** Codes for a limit of the tool's own (not a protocol rule) that a server made us hit. */
 export const LIMIT_CODES: ReadonlySet<TransportErrorCode> = new Set(['ERR_TRANSPORT_LINE_TOO_LONG', 'ERR_TRANSPORT_RESPONSE_TOO_LARGE']);
+
+/**
+ * Codes that say nothing about the server's conformance, only that the tool could not judge it:
+ * its own limits, and a certificate the user has not told it to trust (--ca, --insecure).
+ */
+export const UNJUDGEABLE_CODES: ReadonlySet<TransportErrorCode> = new Set([...LIMIT_CODES, 'ERR_TRANSPORT_TLS_CERT']);
 
 export class TransportError extends Error {
   override readonly name = 'TransportError';

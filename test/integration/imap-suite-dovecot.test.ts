@@ -36,7 +36,8 @@ async function describeAccount(): Promise<string> {
 }
 
 before(async () => {
-  lab = await startDovecot({ users: [{ name: 'alice', password: CANARY }, { name: 'bob', password: 'bob-pw' }], authPenalty: false });
+  // TLS and SASL on, as deployed: STARTTLS and AUTHENTICATE cases run against the real thing.
+  lab = await startDovecot({ users: [{ name: 'alice', password: CANARY }, { name: 'bob', password: 'bob-pw' }], authPenalty: false, tls: true, cramMd5: true });
   // The user's own account: two mailboxes besides INBOX, messages with flags, a subscription.
   for (const n of [1, 2, 3]) await lab.seed('alice', Buffer.from(`From: a@example.test\r\nSubject: own ${n}\r\n\r\nbody ${n}\r\n`));
   await lab.doveadm(['mailbox', 'create', '-u', 'alice', 'Projects', 'Projects/Old']);
@@ -46,7 +47,7 @@ before(async () => {
   accountBefore = await describeAccount();
   out = await mkdtemp(path.join(os.tmpdir(), 'mailconform-imap-run-'));
   cli = await runCli(
-    ['run', 'imap', '--host', lab.host, '--port', String(lab.imapPort), '--user', 'alice', '--password-env', 'MC_TEST_PW', '--junit', path.join(out, 'imap.xml'), '--tap', path.join(out, 'imap.tap')],
+    ['run', 'imap', '--host', lab.host, '--port', String(lab.imapPort), '--ca', lab.certFile!, '--user', 'alice', '--password-env', 'MC_TEST_PW', '--junit', path.join(out, 'imap.xml'), '--tap', path.join(out, 'imap.tap')],
     300_000,
     { MC_TEST_PW: CANARY },
   );

@@ -35,11 +35,12 @@ let run: RunResult;
 let before1: MessageSnapshot[];
 
 before(async () => {
-  lab = await startDovecot({ users: [{ name: 'alice', password: CANARY }, { name: 'bob', password: 'bob-pw' }], apop: true, authPenalty: false });
+  // TLS and SASL on, as deployed: STLS and AUTH cases run against the real thing.
+  lab = await startDovecot({ users: [{ name: 'alice', password: CANARY }, { name: 'bob', password: 'bob-pw' }], apop: true, authPenalty: false, tls: true, cramMd5: true });
   for (const message of USERS_MAIL) await lab.seed('alice', Buffer.from(message));
   before1 = await snapshotMaildrop(lab.pop3Port, 'alice', CANARY);
   out = await mkdtemp(path.join(os.tmpdir(), 'mailconform-pop3-run-'));
-  const common = ['run', 'pop3', '--host', lab.host, '--port', String(lab.pop3Port), '--user', 'alice', '--password-env', 'MC_TEST_PW'];
+  const common = ['run', 'pop3', '--host', lab.host, '--port', String(lab.pop3Port), '--ca', lab.certFile!, '--user', 'alice', '--password-env', 'MC_TEST_PW'];
   const env = { MC_TEST_PW: CANARY };
   seeded = await runCli([...common, '--seed-command', lab.seedCommand('alice'), '--junit', path.join(out, 'pop3.xml'), '--tap', path.join(out, 'pop3.tap')], 240_000, env);
   unseeded = await runCli([...common, '--tap', path.join(out, 'unseeded.tap')], 240_000, env);

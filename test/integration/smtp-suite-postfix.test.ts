@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { parse as parseJunit } from 'junit2json';
 import { Parser } from 'tap-parser';
+import { startDovecot, type DovecotLab } from '../../src/lab/dovecot.js';
 import { startPostfix, type PostfixLab } from '../../src/lab/postfix.js';
 import { readTap } from '../../src/report/tap-reader.js';
 import type { RunResult } from '../../src/report/result.js';
@@ -17,25 +18,34 @@ import { runCli, type CliResult } from '../helpers/run-cli.js';
 const SUITES = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../../suites');
 const FIXTURES = path.resolve(SUITES, '../fixtures');
 const BASELINE = path.resolve(SUITES, '../test/baselines/postfix-3.7.json');
+const SASL_PASSWORD = 'sasl-Pw "quoted" \\ 7';
 
 let lab: PostfixLab;
+let dovecot: DovecotLab;
 let out: string;
 let cli: CliResult;
 let run: RunResult;
 
 before(async () => {
-  lab = await startPostfix();
+  // STARTTLS and SMTP AUTH as deployed: SASL through Dovecot's auth socket, AUTH offered in clear
+  // too (Postfix's own default, smtpd_tls_auth_only = no), so the AUTH cases also run without TLS.
+  dovecot = await startDovecot({ users: [{ name: 'sasl-user', password: SASL_PASSWORD }], authSocket: true, cramMd5: true });
+  lab = await startPostfix({ tls: true, sasl: { dovecotAuthSocket: dovecot.authSocketPath!, tlsAuthOnly: false } });
   out = await mkdtemp(path.join(os.tmpdir(), 'mailconform-smtp-run-'));
+  const caFile = path.join(out, 'lab-ca.pem');
+  await writeFile(caFile, lab.certPem!);
   const [alice, bob] = lab.mailboxes;
   cli = await runCli(
-    ['run', 'smtp', '--host', lab.host, '--port', String(lab.port), '--rcpt', alice!.address, '--rcpt2', bob!.address, '--junit', path.join(out, 'smtp.xml'), '--tap', path.join(out, 'smtp.tap')],
+    ['run', 'smtp', '--host', lab.host, '--port', String(lab.port), '--ca', caFile, '--user', 'sasl-user', '--password-env', 'MC_SASL_PW', '--rcpt', alice!.address, '--rcpt2', bob!.address, '--junit', path.join(out, 'smtp.xml'), '--tap', path.join(out, 'smtp.tap')],
     240_000,
+    { MC_SASL_PW: SASL_PASSWORD },
   );
   run = readTap(cli.stdout).run;
 });
 
 after(async () => {
   await lab?.stop();
+  await dovecot?.stop();
 });
 
 test('every RFC 5321 case passes against Postfix, except the documented deviations', async () => {

@@ -1,6 +1,6 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import type { TransportLimits } from '../../transport/connection.js';
+import type { TlsSettings, TransportLimits } from '../../transport/connection.js';
 import { formatSummary } from '../../report/console-summary.js';
 import { writeJunitFile } from '../../report/junit-writer.js';
 import { exitCodeFor, type CaseResult, type Protocol, type RunInfo } from '../../report/result.js';
@@ -28,6 +28,8 @@ export interface RunArgs {
   readonly stepTimeout: number;
   readonly maxLine: number;
   readonly maxResponse: number;
+  readonly tls: TlsSettings;
+  readonly implicitTls: boolean;
   readonly vars: ReadonlyMap<string, string>;
   readonly seedCommand?: string;
   readonly allowDestructive: boolean;
@@ -42,7 +44,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
   if (!Number.isInteger(args.concurrency) || args.concurrency < 1 || args.concurrency > 64) throw new UsageError(`--concurrency must be a whole number from 1 to 64 (got ${args.concurrency})`);
   const shard = args.shard === undefined ? undefined : parseShard(args.shard);
   if (shard && 'error' in shard) throw new UsageError(shard.error);
-  const port = args.port ?? runner.defaultPort;
+  const port = args.port ?? (args.implicitTls ? runner.defaultTlsPort : runner.defaultPort);
   if (args.concurrency > runner.maxConcurrency) {
     process.stderr.write(`note: --concurrency ${args.concurrency} lowered to ${runner.maxConcurrency}: ${args.protocol} cases share the account's maildrop, so they run one at a time\n`);
   }
@@ -54,7 +56,8 @@ export async function runCommand(args: RunArgs): Promise<number> {
     maxLineLength: args.maxLine,
     maxResponseBytes: args.maxResponse,
   };
-  await preflight(args.protocol, { host: args.host, port, ...limits }, preflightCredentials(args.vars.get('user'), args.vars.get('password')));
+  const security = { tls: args.tls, implicitTls: args.implicitTls };
+  await preflight(args.protocol, { host: args.host, port, ...limits, ...security }, preflightCredentials(args.vars.get('user'), args.vars.get('password')));
 
   const tapFile = args.tap ? openTapFile(args.tap) : undefined;
   // Synchronous writes: whatever a second Ctrl-C leaves is whole test points (stdout to a file or pipe is synchronous too).
@@ -77,6 +80,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
       host: args.host,
       port,
       ...limits,
+      ...security,
       vars: args.vars,
       secretNames: SECRET_VARIABLES,
       seeding: args.seedCommand ? { command: args.seedCommand } : {},

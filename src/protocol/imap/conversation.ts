@@ -57,6 +57,8 @@ export class ImapConversation {
   private clientLiteralStarted = false;
   /** The next client line continues a command after its literal, rather than starting one. */
   private continuing = false;
+  /** Tag of an AUTHENTICATE in progress: client lines are SASL responses until it completes. */
+  private saslTag: string | undefined;
   /** Tag of the last command started: the one a pending client literal belongs to. */
   private lastTag: string | undefined;
 
@@ -90,6 +92,13 @@ export class ImapConversation {
     return this.onFramerStep(this.framer.pushLiteral(bytes));
   }
 
+  /** After a STARTTLS handshake: commands sent behind STARTTLS were plaintext the server must not run (RFC 3501 §6.2.1). */
+  onTlsStarted(): void {
+    this.inFlight.clear();
+    this.continuing = false;
+    this.clientLiteralLeft = 0;
+  }
+
   /**
    * Whether the server owes a line: the greeting, or an answer to a command in flight, unless it
    * waits for the client ("+" sent) or the client is still in the middle of a literal it announced
@@ -106,6 +115,8 @@ export class ImapConversation {
 
   /** A command line, or the continuation of one after a literal; a trailing {n} / {n+} announces client octets. */
   private onClientLine(line: string): void {
+    // §6.2.2: until AUTHENTICATE completes, each client line answers a "+" challenge (base64 or "*").
+    if (this.saslTag !== undefined && this.inFlight.has(this.saslTag)) return;
     if (!this.continuing) {
       const [tag, verb = ''] = line.split(' ', 3);
       this.lastTag = tag;
@@ -113,6 +124,7 @@ export class ImapConversation {
       if (upper === 'SELECT' || upper === 'EXAMINE' || upper === 'CLOSE' || upper === 'UNSELECT') this.mailbox.reset();
       // "UID FETCH" etc.: the command is UID's, and §7.4.1 allows EXPUNGE during UID commands.
       if (tag) this.inFlight.set(tag, upper === 'UID' ? `UID ${(line.split(' ')[2] ?? '').toUpperCase()}` : upper);
+      this.saslTag = upper === 'AUTHENTICATE' ? tag : undefined;
     }
     const literal = /\{(\d+)(\+?)\}$/.exec(line);
     this.continuing = literal !== null;

@@ -104,6 +104,11 @@ export class Pop3Conversation {
     return this.complete(framed, line, draft, violations);
   }
 
+  /** After an STLS handshake: commands sent behind STLS were plaintext the server must not run (RFC 2595 §4). */
+  onTlsStarted(): void {
+    this.owed.length = 0;
+  }
+
   awaitingLines(): boolean {
     return this.owed.length > 0;
   }

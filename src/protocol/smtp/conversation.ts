@@ -2,7 +2,7 @@ import type { Violation } from '../shared/violation.js';
 import type { FramedLine } from '../../transport/framed-line.js';
 import { parseEhloReply, type SmtpEhloReply } from './parse-ehlo.js';
 import { checkGreeting } from './parse-greeting.js';
-import type { SmtpReplyLine } from './parse-reply-line.js';
+import { createViolation, type SmtpReplyLine, type SmtpRule } from './parse-reply-line.js';
 import { SmtpReplyAssembler, type SmtpReply } from './reply-assembler.js';
 import { SmtpState, nextSmtpState } from './session-state.js';
 
@@ -14,6 +14,11 @@ export interface SmtpLineEvent {
   readonly violations: readonly Violation[];
   readonly reply?: SmtpReply;
 }
+
+export const TLS_RULES = {
+  /** RFC 3207 §4.2: "A server MUST NOT return the STARTTLS extension in response to an EHLO command received after a TLS handshake has completed." */
+  starttlsAfterTls: { rule: 'STARTTLS.after-tls', ref: { rfc: 3207, section: '4.2' }, level: 'MUST' },
+} as const satisfies Record<string, SmtpRule>;
 
 /** Marks the reply owed for opening the connection. */
 const GREETING = '<greeting>';
@@ -33,6 +38,8 @@ export class SmtpConversation {
   private readonly assembler = new SmtpReplyAssembler();
   /** After DATA: client lines are message content until the lone "." (§4.1.1.4). */
   private inContent = false;
+  /** A STARTTLS handshake completed on this connection. */
+  private tlsActive = false;
   private unsentTail = '';
 
   /**
@@ -51,6 +58,16 @@ export class SmtpConversation {
     const parsed = reply ? reply.lines.at(-1)! : this.peekLastLine(framed);
     if (!reply) return { framed, parsed, violations: [] };
     return { framed, parsed, violations: this.onReply(reply), reply };
+  }
+
+  /**
+   * After a STARTTLS handshake "the SMTP protocol is reset to the initial state" (RFC 3207 §4.2):
+   * commands pipelined behind STARTTLS were the server's to discard, and EHLO is due again.
+   */
+  onTlsStarted(): void {
+    this.owed.length = 0;
+    this.state = SmtpState.Greeting;
+    this.tlsActive = true;
   }
 
   awaitingLines(): boolean {
@@ -82,6 +99,10 @@ export class SmtpConversation {
     if (verb === 'EHLO') {
       this.ehlo = parseEhloReply(reply);
       violations.push(...this.ehlo.violations);
+      if (this.tlsActive && this.ehlo.keywords.has('STARTTLS')) {
+        const line = reply.lines.find((l) => /^STARTTLS\b/i.test(l.text)) ?? reply.lines.at(-1)!;
+        violations.push(createViolation(TLS_RULES.starttlsAfterTls, 0, 'EHLO after the TLS handshake still lists STARTTLS', 'no STARTTLS keyword once TLS is active', line.raw.bytes));
+      }
     }
     if (verb === 'DATA' && reply.code !== 354) this.inContent = false;
     if (verb !== undefined && verb !== GREETING) this.state = nextSmtpState(this.state, verb, reply.code);

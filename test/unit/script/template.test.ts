@@ -39,6 +39,21 @@ test('quoted gives an IMAP quoted string (RFC 3501 §4.3), secret when its varia
   assert.ok('error' in refused && /cannot hold/.test(refused.error) && !refused.error.includes('a\r\nb'), JSON.stringify(refused));
 });
 
+test('SASL helpers: base64, PLAIN (RFC 4616 §2) and CRAM-MD5 (the RFC 2195 §2 example), all secret when built from a secret', () => {
+  const secret = (name: string): boolean => name === 'password';
+  const bindings = new Map([['user', 'tim'], ['password', 'tanstaaftanstaaf'], ['challenge', 'PDE4OTYuNjk3MTcwOTUyQHBvc3RvZmZpY2UucmVzdG9uLm1jaS5uZXQ+']]);
+  assert.deepEqual(renderTemplate('${crammd5:user,password,challenge}', bindings, secret), {
+    text: 'dGltIGI5MTNhNjAyYzdlZGE3YTQ5NWI0ZTZlNzMzNGQzODkw',
+    derivedSecrets: ['dGltIGI5MTNhNjAyYzdlZGE3YTQ5NWI0ZTZlNzMzNGQzODkw'],
+  });
+  const plain = renderTemplate('AUTH PLAIN ${saslplain:user,password}', bindings, secret);
+  assert.ok('text' in plain);
+  assert.equal(Buffer.from(plain.text.split(' ')[2]!, 'base64').toString(), '\0tim\0tanstaaftanstaaf');
+  assert.deepEqual(renderTemplate('${base64:user}', bindings, secret), { text: 'dGlt', derivedSecrets: [] });
+  assert.deepEqual(renderTemplate('${saslplain:user}', bindings), { error: '${saslplain:user}: saslplain takes 2 variable(s), got 1' });
+  assert.match(JSON.stringify(templateVariables('${nosuch:user}')), /unknown function/);
+});
+
 test('octets gives a value\'s length in bytes, for IMAP literal counts', () => {
   assert.deepEqual(renderTemplate('LOGIN {${octets:user}}', new Map([['user', 'alïce']])), { text: 'LOGIN {6}', derivedSecrets: [] });
   assert.deepEqual(templateVariables('{${octets:user}}'), ['user']);

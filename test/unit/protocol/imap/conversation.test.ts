@@ -79,6 +79,19 @@ test('client literals: the octets after {n} are not command lines, and "+" means
   assert.equal(c.awaitingLines(), false);
 });
 
+test('AUTHENTICATE: client lines answer challenges until the command completes (§6.2.2)', () => {
+  const c = new ImapConversation();
+  feed(c, '* OK ready');
+  send(c, 'a1 AUTHENTICATE PLAIN\r\n');
+  assert.deepEqual(feed(c, '+ ').rules, []);
+  send(c, 'AGFsaWNlAHNlY3JldA==\r\n');
+  assert.equal(c.awaitingLines(), true, 'a1 is owed its completion, and the base64 line is no command');
+  assert.deepEqual(feed(c, 'a1 OK done').rules, []);
+  assert.equal(c.awaitingLines(), false);
+  send(c, 'a2 NOOP\r\n');
+  assert.deepEqual(feed(c, 'a2 OK done').rules, [], 'commands again after the exchange');
+});
+
 test('while the client is still inside an announced literal, the server owes nothing (§4.3)', () => {
   const c = new ImapConversation();
   feed(c, '* OK ready');
