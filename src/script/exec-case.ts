@@ -165,8 +165,15 @@ class CaseRun<P> {
   async checkLeftovers(before: Loc | undefined): Promise<void> {
     for (const session of this.sessions.values()) {
       if (session.tracker.awaitingLines()) continue;
+      // Unsolicited status data stays unread: a later expectation (perhaps on this session after
+      // another one acted, as IDLE cases do) may be waiting for exactly that EXISTS.
+      const kept: ParsedLine<P>[] = [];
       let extra = session.pending.shift() ?? (await this.takeBuffered(session));
-      while (extra && this.adapter.isUnsolicited?.(extra.parsed)) extra = session.pending.shift() ?? (await this.takeBuffered(session));
+      while (extra && this.adapter.isUnsolicited?.(extra.parsed)) {
+        kept.push(extra);
+        extra = session.pending.shift() ?? (await this.takeBuffered(session));
+      }
+      session.pending.unshift(...kept);
       if (!extra) continue;
       this.failCase(before, `server sent a line nobody asked for${before ? ` before the client line at line ${before.line}` : ' after the last expected line'}: ${escapeBytes(extra.framed.bytes)}`, 'no further server output', escapeBytes(extra.framed.bytes));
     }
@@ -269,27 +276,38 @@ class CaseRun<P> {
     const session = await this.session(step.loc);
     const required = step.quantifier === 'one' || step.quantifier === 'some';
     const repeat = step.quantifier === 'any' || step.quantifier === 'some';
-    for (let matched = 0; ; ) {
-      const mustHave = required && matched === 0;
-      const line = await this.nextLine(session, mustHave || session.tracker.awaitingLines(), step.loc, step.matcher.source, !mustHave);
-      if (!line) {
-        if (mustHave) throw new CaseAbort('fail');
-        return;
+    // Status updates an optional line looked past: still unread for the steps after this one.
+    const passedOver: ParsedLine<P>[] = [];
+    try {
+      for (let matched = 0; ; ) {
+        const mustHave = required && matched === 0;
+        const line = await this.nextLine(session, mustHave || session.tracker.awaitingLines(), step.loc, step.matcher.source, !mustHave);
+        if (!line) {
+          if (mustHave) throw new CaseAbort('fail');
+          return;
+        }
+        const outcome = step.matcher.match(line.parsed, this.bindings);
+        if (outcome.ok) {
+          for (const [name, value] of outcome.captures) this.bindings.set(name, value);
+          matched++;
+          if (!repeat) return;
+          continue;
+        }
+        // Status updates the server may send at any time (IMAP untagged data) are not what this step is about.
+        const unsolicited = this.adapter.isUnsolicited?.(line.parsed) === true;
+        if (!mustHave) {
+          if (unsolicited) {
+            passedOver.push(line);
+            continue;
+          }
+          session.pending.unshift(line);
+          return;
+        }
+        if (unsolicited) continue;
+        this.failCase(step.loc, `expected ${step.matcher.source}, got ${escapeBytes(line.framed.bytes)} (${outcome.mismatch})`, step.matcher.source, escapeBytes(line.framed.bytes));
       }
-      const outcome = step.matcher.match(line.parsed, this.bindings);
-      if (outcome.ok) {
-        for (const [name, value] of outcome.captures) this.bindings.set(name, value);
-        matched++;
-        if (!repeat) return;
-        continue;
-      }
-      if (!mustHave) {
-        session.pending.unshift(line);
-        return;
-      }
-      // Status updates the server may send at any time (IMAP untagged data) are not what this step is about.
-      if (this.adapter.isUnsolicited?.(line.parsed)) continue;
-      this.failCase(step.loc, `expected ${step.matcher.source}, got ${escapeBytes(line.framed.bytes)} (${outcome.mismatch})`, step.matcher.source, escapeBytes(line.framed.bytes));
+    } finally {
+      session.pending.unshift(...passedOver);
     }
   }
 
@@ -313,7 +331,9 @@ class CaseRun<P> {
   private async expectClose(loc: Loc): Promise<void> {
     const session = await this.session(loc);
     const outcome = await session.conn.waitForClose(this.readTimeoutMs);
-    const extra = session.pending.shift() ?? (await this.takeBuffered(session));
+    let extra = session.pending.shift() ?? (await this.takeBuffered(session));
+    // Status data kept unread earlier may come before the close; the server said it before closing.
+    while (extra && this.adapter.isUnsolicited?.(extra.parsed)) extra = session.pending.shift() ?? (await this.takeBuffered(session));
     if (extra) {
       this.failCase(loc, `expected the server to close the connection, got ${escapeBytes(extra.framed.bytes)}`, 'connection closed by server', escapeBytes(extra.framed.bytes));
     }
@@ -350,6 +370,8 @@ class CaseRun<P> {
   /** Nothing from the server for `ms`: e.g. no answer to commands it should have discarded. A close is silence too. */
   private async expectQuiet(ms: number, loc: Loc): Promise<void> {
     const session = await this.session(loc);
+    // Status data kept unread from before the quiet spell is not output during it.
+    while (session.pending[0] && this.adapter.isUnsolicited?.(session.pending[0].parsed)) session.pending.shift();
     let line = session.pending.shift();
     if (!line) {
       try {

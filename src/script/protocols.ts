@@ -14,11 +14,16 @@ import { createSuiteRunner, type SuiteRunner } from './suite-runner.js';
 /** EHLO argument when the user gives none: a name under the reserved .test TLD (RFC 2606). */
 export const DEFAULT_CLIENT_DOMAIN = 'client.mailconform.test';
 
-/** Defaults every protocol's messages use: the client's name and the sender. */
+/** A password that is surely not the account's, for cases that check a refused login. */
+const WRONG_PASSWORD = 'mailconform-not-the-password';
+
+/** Defaults every protocol's messages use: the client's name and the sender; a wrong password. */
 function withMessageDefaults(vars: ReadonlyMap<string, string>): Map<string, string> {
   const complete = new Map(vars);
   complete.set('client', vars.get('client') ?? DEFAULT_CLIENT_DOMAIN);
   complete.set('from', vars.get('from') ?? `mailconform@${complete.get('client')}`);
+  const password = vars.get('password');
+  if (password !== undefined) complete.set('wrong-password', password === WRONG_PASSWORD ? `${WRONG_PASSWORD}-2` : WRONG_PASSWORD);
   return complete;
 }
 

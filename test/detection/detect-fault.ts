@@ -72,7 +72,7 @@ export async function detectFault(fault: Fault, server: DetectionServer, plan: D
 }
 
 async function runSuitesThrough(fault: Fault, server: DetectionServer, cases: readonly string[]): Promise<{ detections: Detection[]; errors: string[]; triggered: number; ms: number }> {
-  const proxy = await startFaultProxy({ upstream: { host: '127.0.0.1', port: server.port }, fault, protocol: server.protocol });
+  const proxy = await startFaultProxy({ upstream: { host: '127.0.0.1', port: server.port }, fault, protocol: server.protocol, tls: server.proxyTls });
   const started = Date.now();
   const detections: Detection[] = [];
   const errors: string[] = [];
@@ -83,6 +83,7 @@ async function runSuitesThrough(fault: Fault, server: DetectionServer, cases: re
       fixturesDir: FIXTURES_DIR,
       host: proxy.host,
       port: proxy.port,
+      tls: server.tls,
       ...DEFAULT_TRANSPORT_LIMITS,
       connectTimeoutMs: 3000,
       readTimeoutMs: 3000,
@@ -129,7 +130,7 @@ function caseDetection(result: CaseResult, afterMs: number): Detection {
  * kills a process the campaign sees die and restarts, as it would a real server.
  */
 async function fuzzThrough(fault: Fault, server: DetectionServer, plan: DetectionPlan & { readonly properties: readonly string[] }): Promise<{ detections: Detection[]; ms: number }> {
-  const command = `${process.execPath} ${PROXY_MAIN} --listen-port {port} --upstream 127.0.0.1:${server.port} --fault ${fault.name} --protocol ${server.protocol}`;
+  const command = `${process.execPath} ${PROXY_MAIN} --listen-port {port} --upstream 127.0.0.1:${server.port} --fault ${fault.name} --protocol ${server.protocol} --tls-cert ${server.proxyTls.certFile} --tls-key ${server.proxyTls.keyFile}`;
   const target = await spawnTarget({ command, protocol: server.protocol });
   const started = Date.now();
   const detections: Detection[] = [];

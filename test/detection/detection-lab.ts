@@ -2,9 +2,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import type { FuzzEndpoint, FuzzSettings } from '../../src/fuzz/fuzz-property.js';
+import type { TlsSettings } from '../../src/transport/connection.js';
 import { startDovecot } from '../../src/lab/dovecot.js';
 import { startPostfix, type PostfixLab } from '../../src/lab/postfix.js';
 import type { Protocol } from '../../src/report/result.js';
+import type { ProxyTlsIdentity } from '../helpers/fault-proxy/terminate-tls.js';
 
 /** The clean servers the faults sit in front of, with what suites and fuzzers need to use them. */
 export interface DetectionServer {
@@ -16,6 +18,10 @@ export interface DetectionServer {
   readonly seedCommand?: string;
   /** Case ids the clean server fails: its documented deviations (test/baselines). */
   readonly deviations: ReadonlySet<string>;
+  /** The client's certificate checks (--ca with the lab certificate), for STARTTLS/STLS in the cases. */
+  readonly tls: TlsSettings;
+  /** The lab certificate for faults that terminate TLS: in memory for the proxy, as files for the proxy process. */
+  readonly proxyTls: ProxyTlsIdentity & { readonly certFile: string; readonly keyFile: string };
   fuzzSettings(endpoint: FuzzEndpoint): FuzzSettings;
   /**
    * Empties what earlier runs left on the lab account (a fault that breaks a case's cleanup leaves
@@ -61,19 +67,36 @@ function fuzzSettings(protocol: Protocol, endpoint: FuzzEndpoint, vars: Readonly
 /**
  * Starts one Dovecot (POP3 with APOP, and IMAP) and a Postfix on 127.0.0.1 in temp dirs. Postfix
  * delivers alice's mail into the Maildir Dovecot serves, for smtp.delivery; the SMTP suites mail
- * bob and carol, so the POP3 cases never see their messages.
+ * bob and carol, so the POP3 cases never see their messages. As the suite tests run them: STARTTLS
+ * and STLS on, one certificate for both servers (so one CA trusts all three protocols), SMTP AUTH
+ * through Dovecot's auth socket as alice, offered in clear too.
  */
 export async function startDetectionLab(): Promise<DetectionLab> {
-  const dovecot = await startDovecot({ users: [{ name: 'alice', password: PASSWORD }, { name: 'bob' }], apop: true, authPenalty: false, authFailureDelay: false });
+  const dovecot = await startDovecot({
+    users: [{ name: 'alice', password: PASSWORD }, { name: 'bob' }],
+    apop: true,
+    authPenalty: false,
+    authFailureDelay: false,
+    tls: true,
+    cramMd5: true,
+    authSocket: true,
+  });
   let postfix: PostfixLab;
   try {
-    postfix = await startPostfix({ users: ['bob', 'carol'], linkedMaildirs: { owner: 'mail', maildirs: { alice: dovecot.users[0]!.maildir } } });
+    postfix = await startPostfix({
+      users: ['bob', 'carol'],
+      linkedMaildirs: { owner: 'mail', maildirs: { alice: dovecot.users[0]!.maildir } },
+      tls: { certFile: dovecot.certFile!, keyFile: dovecot.keyFile! },
+      sasl: { dovecotAuthSocket: dovecot.authSocketPath!, tlsAuthOnly: false },
+    });
   } catch (err) {
     await dovecot.stop();
     throw err;
   }
   const address = (user: string): string => postfix.mailboxes.find((m) => m.user === user)!.address;
-  const smtpVars = new Map([['rcpt', address('bob')], ['rcpt2', address('carol')]]);
+  const tls: TlsSettings = { verify: true, ca: [Buffer.from(dovecot.certPem!)] };
+  const proxyTls = { cert: dovecot.certPem!, key: readFileSync(dovecot.keyFile!), certFile: dovecot.certFile!, keyFile: dovecot.keyFile! };
+  const smtpVars = new Map([['rcpt', address('bob')], ['rcpt2', address('carol')], ['user', 'alice'], ['password', PASSWORD]]);
   // smtp.delivery sends to alice and reads her mail back over POP3.
   const linked: FuzzSettings['linked'] = { protocol: 'pop3', endpoint: { host: dovecot.host, port: dovecot.pop3Port }, user: 'alice', password: PASSWORD, deliveryTimeoutMs: 5000 };
   const accountVars = new Map([['user', 'alice'], ['password', PASSWORD]]);
@@ -96,6 +119,8 @@ export async function startDetectionLab(): Promise<DetectionLab> {
     vars,
     ...(seed !== undefined ? { seedCommand: seed } : {}),
     deviations: deviations(baseline, protocol),
+    tls,
+    proxyTls,
     fuzzSettings: (endpoint) => {
       const settings = fuzzSettings(protocol, endpoint, vars, seed, protocol === 'smtp' ? linked : undefined);
       return protocol === 'smtp' ? { ...settings, vars: new Map([...settings.vars, ['rcpt', address('alice')]]) } : settings;

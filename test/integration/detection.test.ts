@@ -43,6 +43,11 @@ test(`at least ${MIN_FAULTS} faults name their detectors, each a known case or p
   for (const fault of covered) for (const id of fault.detectedBy) assert.ok(id.startsWith(`${fault.protocol}.`), `${fault.name}: ${id} is not a ${fault.protocol} detector`);
 });
 
+test('the STARTTLS injection and SMTP smuggling faults are among them', () => {
+  const names = covered.map((f) => f.name);
+  for (const name of ['smtp.starttls-injection', 'pop3.stls-injection', 'imap.starttls-injection', 'smtp.lax-end-of-data']) assert.ok(names.includes(name), `${name} names its detectors`);
+});
+
 for (const fault of covered) {
   test(`${fault.name} is caught by ${fault.detectedBy.join(', ')}`, { timeout: 120_000 }, async () => {
     const plan = planFor(fault.protocol, fault.detectedBy);

@@ -1,5 +1,6 @@
 import { formatDateTime } from './date-time.js';
 import { writeBody, writeBodyExtension, writeEnvelope } from './compile-body-structure.js';
+import { formatNumberSet, writeEsearch, writeId, writeNamespace } from './compile-extension-data.js';
 import { isAtomChar } from './formal-syntax.js';
 import type { ImapContent, ImapFetchAttribute, ImapRespText, ImapRespTextCode, ImapResponse, ImapSection } from './imap-response.js';
 import { quoteString, WireWriter } from './wire-writer.js';
@@ -47,11 +48,25 @@ function writeResponse(w: WireWriter, r: ImapResponse): void {
       w.text(`${r.type.toUpperCase()} (${r.attributes.join(' ')}) ${r.delimiter === null ? 'NIL' : quoteString(Buffer.from(r.delimiter, 'latin1'))} `);
       return w.astring(r.mailbox.raw);
     case 'search':
-      return w.text(['SEARCH', ...r.numbers.map(String)].join(' '));
-    case 'status':
+      return w.text([...['SEARCH', ...r.numbers.map(String)], ...(r.modseq === undefined ? [] : [`(MODSEQ ${r.modseq})`])].join(' '));
+    case 'status': {
       w.text('STATUS ');
       w.astring(r.mailbox.raw);
-      return w.text(` (${r.attributes.map((a) => `${a.name} ${a.value}`).join(' ')})`);
+      const items = r.attributes.map((a) => `${a.name} ${a.value}`);
+      if (r.highestModSeq !== undefined) items.push(`HIGHESTMODSEQ ${r.highestModSeq}`);
+      if (r.appendLimit !== undefined) items.push(`APPENDLIMIT ${r.appendLimit ?? 'NIL'}`);
+      return w.text(` (${items.join(' ')})`);
+    }
+    case 'enabled':
+      return w.text(['ENABLED', ...r.capabilities].join(' '));
+    case 'id':
+      return writeId(w, r);
+    case 'namespace':
+      return writeNamespace(w, r);
+    case 'esearch':
+      return writeEsearch(w, r);
+    case 'vanished':
+      return w.text(`VANISHED ${r.earlier ? '(EARLIER) ' : ''}${formatNumberSet(r.uids)}`);
     case 'exists':
     case 'recent':
     case 'expunge':
@@ -129,6 +144,8 @@ function writeAttribute(w: WireWriter, a: ImapFetchAttribute): void {
       return writeContent(w, a.content);
     case 'UID':
       return w.text(`UID ${a.uid}`);
+    case 'MODSEQ':
+      return w.text(`MODSEQ (${a.modseq})`);
     case 'unknown':
       w.text(`${a.item} `);
       return writeBodyExtension(w, a.value);

@@ -59,6 +59,8 @@ export class ImapConversation {
   private continuing = false;
   /** Tag of an AUTHENTICATE in progress: client lines are SASL responses until it completes. */
   private saslTag: string | undefined;
+  /** Tag of an IDLE in progress: "DONE" ends it (RFC 2177 §3). */
+  private idleTag: string | undefined;
   /** Tag of the last command started: the one a pending client literal belongs to. */
   private lastTag: string | undefined;
 
@@ -116,7 +118,9 @@ export class ImapConversation {
   /** A command line, or the continuation of one after a literal; a trailing {n} / {n+} announces client octets. */
   private onClientLine(line: string): void {
     // §6.2.2: until AUTHENTICATE completes, each client line answers a "+" challenge (base64 or "*").
+    // RFC 2177 §3: IDLE is ended by the line "DONE", which is no command of its own.
     if (this.saslTag !== undefined && this.inFlight.has(this.saslTag)) return;
+    if (this.idleTag !== undefined && this.inFlight.has(this.idleTag) && line.toUpperCase() === 'DONE') return;
     if (!this.continuing) {
       const [tag, verb = ''] = line.split(' ', 3);
       this.lastTag = tag;
@@ -125,6 +129,7 @@ export class ImapConversation {
       // "UID FETCH" etc.: the command is UID's, and §7.4.1 allows EXPUNGE during UID commands.
       if (tag) this.inFlight.set(tag, upper === 'UID' ? `UID ${(line.split(' ')[2] ?? '').toUpperCase()}` : upper);
       this.saslTag = upper === 'AUTHENTICATE' ? tag : undefined;
+      this.idleTag = upper === 'IDLE' ? tag : undefined;
     }
     const literal = /\{(\d+)(\+?)\}$/.exec(line);
     this.continuing = literal !== null;
@@ -154,11 +159,14 @@ export class ImapConversation {
     if ((response.kind === 'untagged' || response.kind === 'tagged' || response.kind === 'bye') && 'code' in response && response.code?.kind === 'capability') {
       this.capabilities = new Set(response.code.capabilities.map((c) => c.toUpperCase()));
     }
-    if (response.kind === 'untagged' && response.type === 'expunge') {
+    // RFC 7162 §3.2.10: "The VANISHED response has the same restrictions on when it can be sent as
+    // does the EXPUNGE response" (the form without EARLIER announces removals like EXPUNGE does).
+    const removal = response.kind === 'untagged' && (response.type === 'expunge' || (response.type === 'vanished' && !response.earlier)) ? response.type.toUpperCase() : undefined;
+    if (removal !== undefined) {
       const running = [...this.inFlight.values()];
-      if (running.length === 0) violations.push(createImapViolation(CONVERSATION_RULES.expungeIdle, 0, 'EXPUNGE sent while no command was in progress', 'no EXPUNGE until a command is in progress', firstLine(raw)));
+      if (running.length === 0) violations.push(createImapViolation(CONVERSATION_RULES.expungeIdle, 0, `${removal} sent while no command was in progress`, `no ${removal} until a command is in progress`, firstLine(raw)));
       else if (running.some((verb) => NO_EXPUNGE_DURING.has(verb))) {
-        violations.push(createImapViolation(CONVERSATION_RULES.expungeDuringFetch, 0, `EXPUNGE sent while a ${running.find((v) => NO_EXPUNGE_DURING.has(v))} command was in progress`, 'no EXPUNGE during FETCH, STORE or SEARCH', firstLine(raw)));
+        violations.push(createImapViolation(CONVERSATION_RULES.expungeDuringFetch, 0, `${removal} sent while a ${running.find((v) => NO_EXPUNGE_DURING.has(v))} command was in progress`, `no ${removal} during FETCH, STORE or SEARCH`, firstLine(raw)));
       }
     }
     violations.push(...this.mailbox.observe(response, firstLine(raw)));

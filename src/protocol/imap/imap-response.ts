@@ -92,20 +92,31 @@ export interface ImapListResponse {
   readonly mailbox: ImapMailboxName;
 }
 
+/** `"SEARCH" *(SP nz-number)`, and RFC 7162's `[1*(SP nz-number) SP search-sort-mod-seq]`. */
 export interface ImapSearchResponse {
   readonly kind: 'untagged';
   readonly type: 'search';
   readonly numbers: readonly number[];
+  /** RFC 7162 `"(" "MODSEQ" SP mod-sequence-value ")"` after the numbers, when sent. */
+  readonly modseq: ImapModSeq | undefined;
 }
 
 export type ImapStatusAttributeName = 'MESSAGES' | 'RECENT' | 'UIDNEXT' | 'UIDVALIDITY' | 'UNSEEN';
 
-/** `"STATUS" SP mailbox SP "(" [status-att-list] ")"` — attribute names upper-cased. */
+/**
+ * `"STATUS" SP mailbox SP "(" [status-att-list] ")"` — attribute names upper-cased. The extension
+ * items, whose values are not 32-bit numbers, have fields of their own.
+ */
 export interface ImapStatusResponse {
   readonly kind: 'untagged';
   readonly type: 'status';
   readonly mailbox: ImapMailboxName;
+  /** `status-att SP number` items: RFC 3501's, and unknown ones (reported), in order. */
   readonly attributes: ReadonlyArray<{ readonly name: string; readonly value: number }>;
+  /** RFC 7162 `"HIGHESTMODSEQ" SP mod-sequence-valzer` ("0": no persistent mod-sequences), when sent. */
+  readonly highestModSeq: ImapModSeq | undefined;
+  /** RFC 7889 `"APPENDLIMIT" SP (number / nil)`: octets, null for NIL (no limit), undefined when not sent. */
+  readonly appendLimit: number | null | undefined;
 }
 
 /** `number SP "EXISTS"` / `number SP "RECENT"` / `nz-number SP "EXPUNGE"` */
@@ -138,6 +149,65 @@ export interface ImapExperimentalResponse {
   readonly text: string | undefined;
 }
 
+/** RFC 5161 `enable-data = "ENABLED" *(SP capability)`: the extensions enabled, as sent. */
+export interface ImapEnabledResponse {
+  readonly kind: 'untagged';
+  readonly type: 'enabled';
+  readonly capabilities: readonly string[];
+}
+
+/** RFC 2971 `id_response = "ID" SP id_params_list`: field/value pairs in order, or null for NIL. */
+export interface ImapIdResponse {
+  readonly kind: 'untagged';
+  readonly type: 'id';
+  readonly params: ReadonlyArray<readonly [string, string | null]> | null;
+}
+
+/** RFC 2342 `"(" string SP (<"> QUOTED_CHAR <"> / nil) *(Namespace_Response_Extension) ")"` */
+export interface ImapNamespaceDescr {
+  /** The prefix's octets (latin1). */
+  readonly prefix: string;
+  /** The hierarchy delimiter, or null for NIL. */
+  readonly delimiter: string | null;
+  /** `SP string SP "(" string *(SP string) ")"` each. */
+  readonly extensions: ReadonlyArray<{ readonly name: string; readonly values: readonly string[] }>;
+}
+
+/** RFC 2342 `"NAMESPACE" SP Namespace SP Namespace SP Namespace`: each null for NIL. */
+export interface ImapNamespaceResponse {
+  readonly kind: 'untagged';
+  readonly type: 'namespace';
+  readonly personal: readonly ImapNamespaceDescr[] | null;
+  readonly otherUsers: readonly ImapNamespaceDescr[] | null;
+  readonly shared: readonly ImapNamespaceDescr[] | null;
+}
+
+/** `search-return-data` of RFC 4731 (and MODSEQ, RFC 4731 §4 with RFC 7162). */
+export type ImapSearchReturnData =
+  | { readonly name: 'MIN' | 'MAX' | 'COUNT'; readonly value: number }
+  | { readonly name: 'ALL'; readonly set: ImapNumberSet }
+  | { readonly name: 'MODSEQ'; readonly modseq: ImapModSeq }
+  /** A label RFC 4731 does not define (reported): as sent, its tagged-ext-val read generically. */
+  | { readonly name: 'unknown'; readonly label: string; readonly value: ImapBodyExtension };
+
+/** RFC 4466 `esearch-response = "ESEARCH" [search-correlator] [SP "UID"] *(SP search-return-data)` */
+export interface ImapEsearchResponse {
+  readonly kind: 'untagged';
+  readonly type: 'esearch';
+  /** The correlator's tag-string, undefined without `(TAG …)`. */
+  readonly tag: string | undefined;
+  readonly uid: boolean;
+  readonly data: readonly ImapSearchReturnData[];
+}
+
+/** RFC 7162 `expunged-resp = "VANISHED" [SP "(EARLIER)"] SP known-uids` */
+export interface ImapVanishedResponse {
+  readonly kind: 'untagged';
+  readonly type: 'vanished';
+  readonly earlier: boolean;
+  readonly uids: ImapNumberSet;
+}
+
 /** A response whose type RFC 3501 does not define, or that could not be parsed: its octets (latin1). */
 export interface ImapUnparsedResponse {
   readonly kind: 'unparsed';
@@ -146,10 +216,29 @@ export interface ImapUnparsedResponse {
 
 export type ImapUntaggedResponse =
   | ImapConditionResponse | ImapCapabilityResponse | ImapFlagsResponse | ImapListResponse | ImapSearchResponse
-  | ImapStatusResponse | ImapCountResponse | ImapFetchResponse | ImapExperimentalResponse;
+  | ImapStatusResponse | ImapCountResponse | ImapFetchResponse | ImapExperimentalResponse
+  | ImapEnabledResponse | ImapIdResponse | ImapNamespaceResponse | ImapEsearchResponse | ImapVanishedResponse;
 
 export type ImapResponse =
   | ImapTaggedResponse | ImapUntaggedResponse | ImapByeResponse | ImapContinuationResponse | ImapUnparsedResponse;
+
+/** `seq-number = nz-number / "*"` (RFC 3501 §9). */
+export type ImapSeqNumber = number | '*';
+
+/** One element of a sequence-set: a number, or `from ":" to` as sent (`to` undefined for a single number). */
+export interface ImapSetRange {
+  readonly from: ImapSeqNumber;
+  readonly to: ImapSeqNumber | undefined;
+}
+
+/** `sequence-set` (RFC 3501 §9), `uid-set` (RFC 4315), `known-uids` (RFC 7162): elements in order. */
+export type ImapNumberSet = readonly ImapSetRange[];
+
+/**
+ * RFC 7162 `mod-sequence-value` ("Positive unsigned 63-bit integer") or `mod-sequence-valzer`, as
+ * decimal digits without leading zeros: exact, where a JS number is not past 2^53 (compare with BigInt()).
+ */
+export type ImapModSeq = string;
 
 /** `address = "(" addr-name SP addr-adl SP addr-mailbox SP addr-host ")"` — group markers have host null. */
 export interface ImapAddress {
@@ -209,6 +298,8 @@ export type ImapFetchAttribute =
   | { readonly name: 'BODY' | 'BODYSTRUCTURE'; readonly structure: ImapBodyStructure }
   | { readonly name: 'BODY[]'; readonly section: ImapSection; readonly origin: number | undefined; readonly content: ImapContent | null }
   | { readonly name: 'UID'; readonly uid: number }
+  /** RFC 7162 `fetch-mod-resp = "MODSEQ" SP "(" permsg-modsequence ")"` */
+  | { readonly name: 'MODSEQ'; readonly modseq: ImapModSeq }
   /** A data item RFC 3501 does not define (reported): its name as sent and its value, read generically. */
   | { readonly name: 'unknown'; readonly item: string; readonly value: ImapBodyExtension };
 

@@ -1,6 +1,6 @@
 import type { Violation } from '../shared/violation.js';
-import type { ImapResponse } from './imap-response.js';
-import { createImapViolation, rfc3501, type ImapRule } from './imap-rule.js';
+import type { ImapNumberSet, ImapResponse } from './imap-response.js';
+import { createImapViolation, rfc3501, rfc7162, type ImapRule } from './imap-rule.js';
 
 export const MAILBOX_VIEW_RULES = {
   /** §5.2: "it is NOT permitted to send an EXISTS response that would reduce the number of messages in the mailbox; only the EXPUNGE response can do this." */
@@ -14,6 +14,8 @@ export const MAILBOX_VIEW_RULES = {
   uidChanged: { rule: 'UID.changed', ref: rfc3501('2.3.1.1'), level: 'MUST' },
   /** §2.3.1.1: UIDs "are assigned in a strictly ascending fashion", and UIDNEXT is the value "that will be assigned to a new message". */
   uidNext: { rule: 'UIDNEXT.above-uids', ref: rfc3501('2.3.1.1'), level: 'MUST' },
+  /** RFC 7162 §3.2.10.2: "servers MUST NOT send UIDs for previously expunged messages or messages that were not announced to the client via EXISTS." */
+  vanishedCount: { rule: 'VANISHED.msg-count', ref: rfc7162('3.2.10.2'), level: 'MUST' },
 } as const satisfies Record<string, ImapRule>;
 
 /**
@@ -60,11 +62,38 @@ export class ImapMailboxView {
         this.exists--;
         this.uids = renumberAfterExpunge(this.uids, response.number);
       }
+    } else if (response.type === 'vanished' && !response.earlier) {
+      this.vanish(response.uids, violate);
     } else if (response.type === 'fetch') {
       if (this.exists !== undefined && response.seq > this.exists) violate(MAILBOX_VIEW_RULES.fetchNumber, `FETCH for message ${response.seq} in a mailbox of ${this.exists} message(s)`, `1 to ${this.exists}`);
       for (const attribute of response.attributes) if (attribute.name === 'UID') this.learnUid(response.seq, attribute.uid, violate);
     }
     return violations;
+  }
+
+  /**
+   * RFC 7162 §3.2.10.2: VANISHED (without EARLIER) reports expunges by UID; "each UID listed in a
+   * VANISHED response results in the client decrementing the message count by one", and UIDs ascend
+   * with sequence numbers, so every known message moves down by the vanished UIDs below its own.
+   */
+  private vanish(set: ImapNumberSet, violate: (rule: ImapRule, message: string, expected: string) => void): void {
+    const ranges = set.map((r) => [r.from, r.to ?? r.from] as const);
+    if (ranges.some(([a, b]) => a === '*' || b === '*')) {
+      // "*" is not allowed in known-uids (reported by the parser): the count is no longer known.
+      this.exists = undefined;
+      return;
+    }
+    const numeric = ranges.map(([a, b]) => [Math.min(Number(a), Number(b)), Math.max(Number(a), Number(b))] as const);
+    const below = (uid: number): number => numeric.reduce((n, [lo, hi]) => n + Math.max(0, Math.min(hi, uid - 1) - lo + 1), 0);
+    const size = numeric.reduce((n, [lo, hi]) => n + hi - lo + 1, 0);
+    const kept = new Map<number, number>();
+    for (const [seq, uid] of this.uids) if (!numeric.some(([lo, hi]) => uid >= lo && uid <= hi)) kept.set(seq - below(uid), uid);
+    this.uids = kept;
+    if (this.exists === undefined) return;
+    if (size > this.exists) {
+      violate(MAILBOX_VIEW_RULES.vanishedCount, `VANISHED names ${size} UIDs in a mailbox of ${this.exists} message(s)`, `at most ${this.exists} UIDs`);
+      this.exists = undefined;
+    } else this.exists -= size;
   }
 
   private learnUid(seq: number, uid: number, violate: (rule: ImapRule, message: string, expected: string) => void): void {

@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
-import { SP, isAlpha, isAstringChar, isAtomChar, isDigit } from './formal-syntax.js';
+import { isAlpha, isAstringChar, isDigit } from './formal-syntax.js';
 import { grammarRule } from './imap-rule.js';
-import type { ImapBodyExtension, ImapContent, ImapFetchAttribute, ImapSection } from './imap-response.js';
-import { parseBody, parseBodyExtension } from './parse-body-structure.js';
+import type { ImapContent, ImapFetchAttribute, ImapSection } from './imap-response.js';
+import { parseBody } from './parse-body-structure.js';
 import { parseDateTime } from './date-time.js';
 import { parseEnvelope } from './parse-envelope.js';
 import { parseFlagList } from './parse-flags.js';
+import { parseFetchModSeq } from './parse-mod-sequence.js';
+import { readGenericValue } from './read-generic-value.js';
 import type { ImapTokenizer } from './tokenize.js';
 
 /**
@@ -30,7 +32,7 @@ function parseAttribute(t: ImapTokenizer): ImapFetchAttribute {
   if (item === '') t.fail('msg-att', 'a data item name', 'msg-att: expected a data item (FLAGS, ENVELOPE, BODY[…], UID, …)');
   const name = item.toUpperCase();
   if (name === 'BODY' && t.peek() === 0x5b) return parseBodySection(t);
-  t.expectSp(name === 'FLAGS' ? 'msg-att-dynamic' : 'msg-att-static');
+  t.expectSp(name === 'FLAGS' ? 'msg-att-dynamic' : name === 'MODSEQ' ? 'fetch-mod-resp' : 'msg-att-static');
   switch (name) {
     case 'FLAGS':
       // msg-att-dynamic = "FLAGS" SP "(" [flag-fetch *(SP flag-fetch)] ")"
@@ -51,9 +53,12 @@ function parseAttribute(t: ImapTokenizer): ImapFetchAttribute {
     case 'UID':
       // "UID" SP uniqueid; uniqueid = nz-number
       return { name, uid: t.readNumber('nz-number', 'uniqueid') };
+    case 'MODSEQ':
+      // RFC 7162 §7: msg-att-dynamic =/ fetch-mod-resp
+      return { name, modseq: parseFetchModSeq(t) };
   }
-  t.report(grammarRule('msg-att'), `msg-att: data item ${item} is not defined by RFC 3501`, 'msg-att-dynamic / msg-att-static', at, Buffer.from(item, 'latin1'));
-  return { name: 'unknown', item, value: readGenericValue(t) };
+  t.report(grammarRule('msg-att'), `msg-att: data item ${item} is not defined by RFC 3501 or RFC 7162`, 'msg-att-dynamic / msg-att-static', at, Buffer.from(item, 'latin1'));
+  return { name: 'unknown', item, value: readGenericValue(t, 'msg-att') };
 }
 
 /** `"BODY" section ["<" number ">"] SP nstring` — the cursor on "[". */
@@ -129,25 +134,4 @@ function readContent(t: ImapTokenizer): ImapContent | null {
     sha256: createHash('sha256').update(token.bytes).digest('hex'),
     prefix: token.bytes.subarray(0, largeLiteralPrefix),
   };
-}
-
-/**
- * The value of a data item RFC 3501 does not define (already reported): body-extension's shapes,
- * plus atoms (as strings), so the rest of the FETCH can still be read.
- */
-function readGenericValue(t: ImapTokenizer): ImapBodyExtension {
-  if (t.peek() === 0x28 || isDigit(t.peek()) || t.peek() === 0x22 || t.peek() === 0x7b || t.peekNil()) {
-    if (t.peek() !== 0x28) return parseBodyExtension(t);
-    t.enter();
-    t.advance();
-    const items: ImapBodyExtension[] = [];
-    while (!t.takeClose('msg-att')) {
-      if (items.length > 0) t.expectSp('msg-att');
-      items.push(readGenericValue(t));
-    }
-    t.leave();
-    return items;
-  }
-  if (t.peek() === SP || !isAtomChar(t.peek())) t.fail('msg-att', 'a value', 'msg-att: unreadable value of an unknown data item');
-  return t.readAtom('msg-att');
 }

@@ -1,6 +1,8 @@
-import { SP, isAstringChar, isAtomChar, isTextChar } from './formal-syntax.js';
-import { grammarRule, IMAP_PROSE_RULES, type ImapGrammarRuleName } from './imap-rule.js';
+import { SP, isAstringChar, isTextChar } from './formal-syntax.js';
+import { grammarRule, IMAP_PROSE_RULES, ruleOf } from './imap-rule.js';
 import { SIMPLE_CODE_NAMES, type ImapRespText, type ImapRespTextCode, type ImapSimpleCodeName } from './imap-response.js';
+import { parseCapabilityList } from './parse-capability.js';
+import { EXTENSION_CODE_SYNTAX, type ImapExtensionCodeSyntax } from './parse-extension-codes.js';
 import { parseFlagList } from './parse-flags.js';
 import { ImapParseAbort } from './scan-cursor.js';
 import type { ImapTokenizer } from './tokenize.js';
@@ -77,7 +79,7 @@ function readCodeArguments(t: ImapTokenizer, name: string, upper: string, nameOf
     case 'BADCHARSET':
       return { kind: 'badcharset', charsets: t.peek() === SP ? readCharsets(t) : [] };
     case 'CAPABILITY':
-      return { kind: 'capability', capabilities: parseCapabilityList(t, nameOffset, true) };
+      return { kind: 'capability', capabilities: parseCapabilityList(t, nameOffset, { inCode: true, rule: 'capability-data' }) };
     case 'PERMANENTFLAGS':
       t.expectSp('resp-text-code');
       return { kind: 'permanentflags', flags: parseFlagList(t, 'flag-perm') };
@@ -87,10 +89,26 @@ function readCodeArguments(t: ImapTokenizer, name: string, upper: string, nameOf
       t.expectSp('resp-text-code');
       return { kind: 'number', name: upper, value: t.readNumber('nz-number', 'resp-text-code') };
   }
+  const syntax = EXTENSION_CODE_SYNTAX.get(upper);
+  if (syntax !== undefined) return readExtensionCode(t, name, syntax);
   if (!upper.startsWith('X') && !EXTENSION_CODES.has(upper)) {
     t.report(IMAP_PROSE_RULES.respTextCodeX, `unknown response code ${name} without the "X" prefix`, 'a defined code, or "X" atom', nameOffset, Buffer.from(name, 'latin1'));
   }
   return { kind: 'other', name, text: readOtherArguments(t) };
+}
+
+/** A code an extension defines: checked against its ABNF, kept as `other` with its argument text. */
+function readExtensionCode(t: ImapTokenizer, name: string, syntax: ImapExtensionCodeSyntax): ImapRespTextCode {
+  const upper = name.toUpperCase();
+  if (syntax.readArguments === undefined) {
+    if (t.peek() !== SP) return { kind: 'other', name, text: undefined };
+    t.report(ruleOf(syntax.rule), `resp-text-code: ${upper} takes no arguments`, `"${upper}" "]"`);
+    return { kind: 'other', name, text: readOtherArguments(t) };
+  }
+  const start = t.position;
+  syntax.readArguments(t);
+  if (t.peek() !== 0x5d) t.fail(syntax.rule, '"]"', `resp-text-code: ${upper} arguments not closed by "]"`);
+  return { kind: 'other', name, text: t.slice(start + 1).toString('latin1') };
 }
 
 /** `atom [SP 1*<any TEXT-CHAR except "]">]`: the arguments after the atom, undefined if none. */
@@ -115,28 +133,4 @@ function readCharsets(t: ImapTokenizer): string[] {
     charsets.push(t.readAstring('astring', isAstringChar).bytes.toString('latin1'));
   } while (!t.takeClose('resp-text-code'));
   return charsets;
-}
-
-/**
- * `*(SP capability) SP "IMAP4rev1" *(SP capability)`, after "CAPABILITY"; `capability =
- * ("AUTH=" auth-type) / atom`. Reads until the end of the line or a "]". The missing IMAP4rev1 is a
- * grammar violation of capability-data, reported at `at` (the CAPABILITY keyword).
- */
-export function parseCapabilityList(t: ImapTokenizer, at: number, inCode: boolean): string[] {
-  const rule: ImapGrammarRuleName = 'capability-data';
-  const capabilities: string[] = [];
-  while (!t.atLineEnd() && !(inCode && t.peek() === 0x5d)) {
-    t.expectSp(rule);
-    if (t.atLineEnd() || (inCode && t.peek() === 0x5d)) {
-      t.report(grammarRule(rule), 'capability-data: SP not followed by a capability', 'capability');
-      break;
-    }
-    if (!isAtomChar(t.peek())) t.fail('capability', 'capability (atom)', 'capability: expected an atom');
-    capabilities.push(inCode ? t.readAtom('capability') : t.readAtomOutsideCode('capability'));
-  }
-  if (!capabilities.some((c) => c.toUpperCase() === 'IMAP4REV1')) {
-    // "The capability listing MUST include the atom "IMAP4rev1"." (§7.2.1)
-    t.report(grammarRule(rule), 'capability-data without "IMAP4rev1"', '*(SP capability) SP "IMAP4rev1" *(SP capability)', at, Buffer.from(capabilities.join(' '), 'latin1'));
-  }
-  return capabilities;
 }

@@ -1,15 +1,25 @@
 import type { Violation } from '../shared/violation.js';
 import { SP, isDigit, isTagChar } from './formal-syntax.js';
-import { createImapViolation, grammarRule } from './imap-rule.js';
+import { createImapViolation, grammarRule, type ImapRuleName } from './imap-rule.js';
 import type { ImapFetchAttribute, ImapResponse, ImapRespText, ImapStatus, ImapUnparsedResponse } from './imap-response.js';
 import { DEFAULT_IMAP_LIMITS, resolveImapLimits, type ImapLimits } from './limits.js';
 import { parseMsgAtt } from './parse-fetch.js';
 import { parseFlagList } from './parse-flags.js';
 import { parseMailboxList, parseSearch, parseStatus } from './parse-mailbox-data.js';
-import { parseCapabilityList, parseRespText } from './parse-resp-text.js';
+import { parseCapabilityList } from './parse-capability.js';
+import { parseEsearch } from './parse-esearch.js';
+import { parseId } from './parse-id.js';
+import { parseNamespaceResponse } from './parse-namespace.js';
+import { parseRespText } from './parse-resp-text.js';
+import { parseVanished } from './parse-vanished.js';
 import type { ImapRawResponse } from './response-framer.js';
 import { ImapCursor, ImapParseAbort } from './scan-cursor.js';
 import { ImapTokenizer } from './tokenize.js';
+
+/** An extension's response ends where its own rule does: octets after it violate that rule. */
+const EXTENSION_END_RULES: ReadonlyMap<string, ImapRuleName> = new Map<string, ImapRuleName>([
+  ['ENABLED', 'enable-data'], ['ID', 'id_response'], ['NAMESPACE', 'Namespace_Response'], ['ESEARCH', 'esearch-response'], ['VANISHED', 'expunged-resp'],
+]);
 
 export interface ImapParseOptions {
   /** The first response of a connection: only `greeting = "*" SP (resp-cond-auth / resp-cond-bye) CRLF` is allowed. */
@@ -113,7 +123,11 @@ function parseCondText(t: ImapTokenizer): ImapRespText {
   return parseRespText(t);
 }
 
-/** "*" SP (resp-cond-state / resp-cond-bye / mailbox-data / message-data / capability-data) CRLF */
+/**
+ * "*" SP (resp-cond-state / resp-cond-bye / mailbox-data / message-data / capability-data) CRLF, and
+ * the response-data of ENABLE (RFC 5161), ID (RFC 2971), NAMESPACE (RFC 2342), ESEARCH (RFC 4466 /
+ * RFC 4731) and VANISHED (RFC 7162).
+ */
 function parseUntagged(t: ImapTokenizer, draft: Draft, greeting: boolean): ImapResponse {
   t.expectSp('response-data');
   if (isDigit(t.peek())) return parseNumbered(t, draft);
@@ -139,7 +153,24 @@ function parseUntagged(t: ImapTokenizer, draft: Draft, greeting: boolean): ImapR
       response = { kind: 'bye', ...parseCondText(t) };
       break;
     case 'CAPABILITY':
-      response = { kind: 'untagged', type: 'capability', capabilities: parseCapabilityList(t, at, false) };
+      response = { kind: 'untagged', type: 'capability', capabilities: parseCapabilityList(t, at, { inCode: false, rule: 'capability-data' }) };
+      break;
+    // Extension responses are read whenever they come: the parser has no session, and a server that
+    // sends one unasked is for the session to judge; what is checked here is their grammar.
+    case 'ENABLED':
+      response = { kind: 'untagged', type: 'enabled', capabilities: parseCapabilityList(t, at, { inCode: false, rule: 'enable-data' }) };
+      break;
+    case 'ID':
+      response = parseId(t);
+      break;
+    case 'NAMESPACE':
+      response = parseNamespaceResponse(t);
+      break;
+    case 'ESEARCH':
+      response = parseEsearch(t);
+      break;
+    case 'VANISHED':
+      response = parseVanished(t);
       break;
     case 'FLAGS':
       t.expectSp('mailbox-data');
@@ -159,7 +190,7 @@ function parseUntagged(t: ImapTokenizer, draft: Draft, greeting: boolean): ImapR
       if (word.startsWith('X')) return { kind: 'untagged', type: 'experimental', name: keyword, text: t.take(SP) ? t.readRest() : undefined };
       return reportUnknown(t, at, keyword);
   }
-  t.expectEnd('response-data');
+  t.expectEnd(EXTENSION_END_RULES.get(word) ?? 'response-data');
   return response;
 }
 
@@ -193,12 +224,12 @@ function parseNumbered(t: ImapTokenizer, draft: Draft): ImapResponse {
 }
 
 /**
- * A response type RFC 3501 does not define. "Server responses MUST conform to this document until
- * the client issues a command that uses the associated capability" (§7.2.1): reported; the session,
- * which knows what was enabled, decides. The octets are kept so it can go on.
+ * A response type neither RFC 3501 nor an extension read here defines. "Server responses MUST
+ * conform to this document until the client issues a command that uses the associated capability"
+ * (§7.2.1): reported. The octets are kept so the session can go on.
  */
 function reportUnknown(t: ImapTokenizer, at: number, keyword: string): never {
-  t.report(grammarRule('response-data'), `response type ${keyword === '' ? '(none)' : keyword} is not defined by RFC 3501`, 'resp-cond-state / resp-cond-bye / mailbox-data / message-data / capability-data', at, keyword === '' ? t.receivedHere() : Buffer.from(keyword, 'latin1'));
+  t.report(grammarRule('response-data'), `response type ${keyword === '' ? '(none)' : keyword} is not defined by RFC 3501 or an extension this parser reads`, 'resp-cond-state / resp-cond-bye / mailbox-data / message-data / capability-data', at, keyword === '' ? t.receivedHere() : Buffer.from(keyword, 'latin1'));
   throw new ImapParseAbort();
 }
 

@@ -1,6 +1,6 @@
 import type { Violation } from '../shared/violation.js';
 import { SP } from './formal-syntax.js';
-import { createImapViolation, grammarRule, limitRule, type ImapGrammarRuleName, type ImapRule } from './imap-rule.js';
+import { createImapViolation, limitRule, ruleOf, type ImapRule, type ImapRuleRef } from './imap-rule.js';
 import type { ImapLimits } from './limits.js';
 import type { ImapRawResponse } from './response-framer.js';
 
@@ -100,8 +100,8 @@ export class ImapCursor {
   }
 
   /** Reports at the cursor and aborts the parse: the expected token is not there. */
-  fail(spec: ImapRule | ImapGrammarRuleName, expected: string, message: string): never {
-    this.report(typeof spec === 'string' ? grammarRule(spec) : spec, message, expected);
+  fail(spec: ImapRuleRef, expected: string, message: string): never {
+    this.report(ruleOf(spec), message, expected);
     throw new ImapParseAbort();
   }
 
@@ -113,38 +113,38 @@ export class ImapCursor {
   }
 
   /** Consumes the ")" closing a list, if next; the end of the line instead means it is missing (hard). */
-  takeClose(rule: ImapGrammarRuleName): boolean {
+  takeClose(rule: ImapRuleRef): boolean {
     if (this.take(0x29)) return true;
-    if (this.atLineEnd()) this.fail(rule, '")"', `${rule}: list not closed by ")" before the end of the line`);
+    if (this.atLineEnd()) this.fail(rule, '")"', `${ruleOf(rule).rule}: list not closed by ")" before the end of the line`);
     return false;
   }
 
   /** Requires `byte` next (hard). */
-  expect(byte: number, rule: ImapGrammarRuleName): void {
+  expect(byte: number, rule: ImapRuleRef): void {
     const what = `"${String.fromCharCode(byte)}"`;
-    if (!this.take(byte)) this.fail(rule, what, `${rule}: expected ${what}`);
+    if (!this.take(byte)) this.fail(rule, what, `${ruleOf(rule).rule}: expected ${what}`);
   }
 
   /**
    * SP, "exactly one space" (§9 Note 2). A TAB, a run of spaces or a missing SP is reported and
    * read past, so one slip does not hide the rest of the response.
    */
-  expectSp(rule: ImapGrammarRuleName): void {
+  expectSp(rule: ImapRuleRef): void {
     const start = this.pos;
     while (this.peek() === SP || this.peek() === 0x09) this.pos++;
     const run = this.slice(start);
     if (run.length === 1 && run[0] === SP) return;
     const what = run.length === 0 ? 'missing SP' : 'not exactly one SP (no TAB, no extra spaces)';
-    this.report(grammarRule(rule), `${rule}: ${what}`, 'SP', this.baseOf(this.part) + start, run.length === 0 ? this.receivedHere() : run);
+    this.report(ruleOf(rule), `${ruleOf(rule).rule}: ${what}`, 'SP', this.baseOf(this.part) + start, run.length === 0 ? this.receivedHere() : run);
   }
 
   /**
    * The one SP before something that may itself start with SP (resp-text's text, base64): exactly
    * one octet is consumed, the rest belongs to what follows.
    */
-  expectOneSp(rule: ImapGrammarRuleName): void {
+  expectOneSp(rule: ImapRuleRef): void {
     if (this.take(SP)) return;
-    this.report(grammarRule(rule), `${rule}: missing SP`, 'SP', this.offset, this.receivedHere());
+    this.report(ruleOf(rule), `${ruleOf(rule).rule}: missing SP`, 'SP', this.offset, this.receivedHere());
   }
 
   /** Reads octets while `test` holds (maybe none). */
@@ -161,7 +161,7 @@ export class ImapCursor {
       const runStart = i;
       while (i + 1 < bytes.length && !test(bytes[i + 1]!)) i++;
       const run = bytes.subarray(runStart, i + 1);
-      this.report(grammarRule('TEXT-CHAR'), `${run.length} octet(s) outside TEXT-CHAR (NUL, CR, LF or 8-bit) in text`, 'TEXT-CHAR (%x01-7F except CR and LF)', base + runStart, run);
+      this.report(ruleOf('TEXT-CHAR'), `${run.length} octet(s) outside TEXT-CHAR (NUL, CR, LF or 8-bit) in text`, 'TEXT-CHAR (%x01-7F except CR and LF)', base + runStart, run);
     }
   }
 
@@ -179,9 +179,9 @@ export class ImapCursor {
   }
 
   /** The response must end here (CRLF). Anything left is reported, not parsed. */
-  expectEnd(rule: ImapGrammarRuleName): void {
+  expectEnd(rule: ImapRuleRef): void {
     if (this.atEnd()) return;
-    this.report(grammarRule(rule), `${rule}: unexpected octets where the response should end`, 'CRLF');
+    this.report(ruleOf(rule), `${ruleOf(rule).rule}: unexpected octets where the response should end`, 'CRLF');
     this.part = this.raw.parts.length - 1;
     this.pos = this.line.length;
   }

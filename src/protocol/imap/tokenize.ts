@@ -1,5 +1,5 @@
 import { BACKSLASH, DQUOTE, isAstringChar, isAtomChar, isDigit, isKeywordChar, isQuotedSpecial, isQuotedChar, isTextChar } from './formal-syntax.js';
-import { grammarRule, IMAP_PROSE_RULES, type ImapGrammarRuleName } from './imap-rule.js';
+import { grammarRule, IMAP_PROSE_RULES, type ImapRuleName } from './imap-rule.js';
 import { ImapCursor } from './scan-cursor.js';
 
 /** A string token: its form on the wire and its octets (quoted: escapes resolved). */
@@ -21,7 +21,7 @@ const MAX_UINT32 = 4_294_967_295;
  */
 export class ImapTokenizer extends ImapCursor {
   /** `atom = 1*ATOM-CHAR` (hard if empty). */
-  readAtom(rule: ImapGrammarRuleName): string {
+  readAtom(rule: ImapRuleName): string {
     const atom = this.readWhile(isAtomChar);
     if (atom.length === 0) this.fail(rule, 'atom (1*ATOM-CHAR)', `${rule}: expected an atom`);
     return atom.toString('latin1');
@@ -31,7 +31,7 @@ export class ImapTokenizer extends ImapCursor {
    * An atom outside a response code, where "]" can only be a stray resp-special: it is read into the
    * atom and reported (ATOM-CHAR excludes resp-specials) rather than cutting the atom short.
    */
-  readAtomOutsideCode(rule: ImapGrammarRuleName): string {
+  readAtomOutsideCode(rule: ImapRuleName): string {
     const start = this.offset;
     const atom = this.readWhile(isAstringChar);
     if (atom.length === 0) this.fail(rule, 'atom (1*ATOM-CHAR)', `${rule}: expected an atom`);
@@ -51,7 +51,7 @@ export class ImapTokenizer extends ImapCursor {
    * `number = 1*DIGIT ; Unsigned 32-bit integer`, `nz-number = digit-nz *DIGIT`. No digit at all
    * is hard; a zero, a leading zero in nz-number, or a value past 2^32-1 is reported and kept.
    */
-  readNumber(rule: 'number' | 'nz-number', context: ImapGrammarRuleName): number {
+  readNumber(rule: 'number' | 'nz-number', context: ImapRuleName): number {
     const start = this.offset;
     const digits = this.readWhile(isDigit);
     if (digits.length === 0) this.fail(rule, rule, `${context}: expected a ${rule}`);
@@ -66,7 +66,7 @@ export class ImapTokenizer extends ImapCursor {
   }
 
   /** `string = quoted / literal` (hard if neither). */
-  readString(rule: ImapGrammarRuleName): ImapStringToken {
+  readString(rule: ImapRuleName): ImapStringToken {
     const b = this.peek();
     if (b === DQUOTE) return this.readQuoted();
     if (b === 0x7b) return this.readLiteral();
@@ -74,7 +74,7 @@ export class ImapTokenizer extends ImapCursor {
   }
 
   /** `nstring = string / nil`; null for NIL. */
-  readNstring(rule: ImapGrammarRuleName): ImapStringToken | null {
+  readNstring(rule: ImapRuleName): ImapStringToken | null {
     if (this.peekNil()) {
       this.pos += 3;
       return null;
@@ -85,7 +85,7 @@ export class ImapTokenizer extends ImapCursor {
   }
 
   /** `astring = 1*ASTRING-CHAR / string`. */
-  readAstring(rule: ImapGrammarRuleName, isChar: (b: number) => boolean): ImapStringToken {
+  readAstring(rule: ImapRuleName, isChar: (b: number) => boolean): ImapStringToken {
     const b = this.peek();
     if (b === DQUOTE || b === 0x7b) return this.readString(rule);
     const offset = this.offset;
@@ -174,7 +174,7 @@ export class ImapTokenizer extends ImapCursor {
    * `text = 1*TEXT-CHAR`: the rest of the line. Runs of octets outside TEXT-CHAR (NUL, CR, 8-bit)
    * are reported once each; an empty text is reported under `rule`.
    */
-  readText(rule: ImapGrammarRuleName, allowEmpty = false): string {
+  readText(rule: ImapRuleName, allowEmpty = false): string {
     const start = this.pos;
     const bytes = this.readWhile(() => true);
     if (bytes.length === 0 && !allowEmpty) this.report(grammarRule(rule), `${rule}: empty text`, 'text = 1*TEXT-CHAR');

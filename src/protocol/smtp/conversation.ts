@@ -38,6 +38,8 @@ export class SmtpConversation {
   private readonly assembler = new SmtpReplyAssembler();
   /** After DATA: client lines are message content until the lone "." (§4.1.1.4). */
   private inContent = false;
+  /** Octets of a BDAT chunk still to come: data, not command lines (RFC 3030 §2). */
+  private chunkLeft = 0;
   /** A STARTTLS handshake completed on this connection. */
   private tlsActive = false;
   private unsentTail = '';
@@ -48,9 +50,24 @@ export class SmtpConversation {
    * purpose stays inside the line, and a server that splits there is caught answering twice.
    */
   onSend(bytes: Buffer): void {
-    const lines = (this.unsentTail + bytes.toString('latin1')).split('\r\n');
-    this.unsentTail = lines.pop() ?? '';
-    for (const line of lines) this.onClientLine(line);
+    let text = this.unsentTail + bytes.toString('latin1');
+    this.unsentTail = '';
+    while (text.length > 0) {
+      // RFC 3030 §2: "BDAT n" is followed by exactly n octets of message data, CRLFs included.
+      if (this.chunkLeft > 0) {
+        const take = Math.min(this.chunkLeft, text.length);
+        this.chunkLeft -= take;
+        text = text.slice(take);
+        continue;
+      }
+      const crlf = text.indexOf('\r\n');
+      if (crlf === -1) {
+        this.unsentTail = text;
+        return;
+      }
+      this.onClientLine(text.slice(0, crlf));
+      text = text.slice(crlf + 2);
+    }
   }
 
   onLine(framed: FramedLine): SmtpLineEvent {
@@ -88,6 +105,8 @@ export class SmtpConversation {
     }
     const verb = (/^[A-Za-z]+/.exec(line)?.[0] ?? line).toUpperCase();
     this.owed.push(verb);
+    const chunk = verb === 'BDAT' ? /^BDAT (\d+)( LAST)?$/i.exec(line) : null;
+    if (chunk) this.chunkLeft = Number(chunk[1]);
     // Clients send content only after 354; when pipelined (RFC 2920 §3.1) it follows DATA directly.
     if (verb === 'DATA' && line.length === 4) this.inContent = true;
   }

@@ -3,7 +3,8 @@ import type { LineMatcher, ProtocolAdapter } from '../adapter.js';
 import { compileImapPattern, matchImapPattern } from './imap-pattern.js';
 
 /** Untagged data a server may send at any time (RFC 3501 §7: status updates): passed over when not expected. */
-const UNSOLICITED_TYPES = new Set(['exists', 'recent', 'expunge', 'fetch', 'condition', 'flags', 'capability']);
+// VANISHED replaces EXPUNGE once QRESYNC is enabled (RFC 7162 §3.2.10), with the same timing.
+const UNSOLICITED_TYPES = new Set(['exists', 'recent', 'expunge', 'vanished', 'fetch', 'condition', 'flags', 'capability']);
 
 export const imapAdapter: ProtocolAdapter<ImapUnit> = {
   protocol: 'imap',

@@ -14,6 +14,11 @@ export interface ClientUnit extends Frame {
   readonly verb: string;
   /** IMAP command tag, else ''. */
   readonly tag: string;
+  /**
+   * More client bytes were already waiting behind this unit when the proxy read it: the client did
+   * not wait for an answer (pipelining, or a command injected behind STARTTLS). Set by the proxy.
+   */
+  readonly pipelined?: boolean;
 }
 
 /** A unit the server sent: an SMTP reply line, a POP3 line, a whole IMAP response (literals included). */
@@ -55,8 +60,18 @@ export type ServerAction =
  * For client units, also answer: the command is not forwarded and the proxy sends `bytes` to the
  * client itself, after the replies to earlier commands (SMTP, POP3; IMAP at once); with close,
  * it then closes both sides, so the server never sees the command.
+ *
+ * replay-after-tls, for the command that starts TLS (STARTTLS, STLS): it goes to the server alone
+ * and the client bytes behind it are kept. If the server gives its go-ahead, the proxy relays it,
+ * terminates TLS on both sides itself (FaultProxyOptions.tls towards the client, a TLS client
+ * towards the server) and sends the kept plaintext to the server inside TLS, as a server that kept
+ * its input buffer across the handshake runs it (CVE-2011-0411); then it relays the decrypted
+ * bytes unchanged. If the server refuses, the kept bytes go on as usual. Needs Fault.terminatesTls.
  */
-export type ClientAction = ServerAction | { readonly do: 'answer'; readonly bytes: Buffer; readonly close: boolean };
+export type ClientAction =
+  | ServerAction
+  | { readonly do: 'answer'; readonly bytes: Buffer; readonly close: boolean }
+  | { readonly do: 'replay-after-tls' };
 
 /**
  * A fault's behaviour on one connection. Each hook returns undefined to forward the unit
@@ -90,6 +105,8 @@ export interface Fault {
    * silently regress; faults without it are covered by `npm run detect` only.
    */
   readonly detectedBy?: readonly string[];
+  /** The fault terminates TLS itself (replay-after-tls): the proxy then needs a certificate (FaultProxyOptions.tls). */
+  readonly terminatesTls?: boolean;
   /**
    * Called once per client connection; state kept in the closure is that connection's own.
    * `connection` counts the proxy's connections from 1, so a fault can treat a second session

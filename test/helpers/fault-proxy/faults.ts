@@ -15,8 +15,10 @@
  *   - clientGone(session): the client left; return bytes the server should still get (a QUIT the
  *     client never sent), and drop the connection from any state shared between connections.
  *   Return undefined to forward unchanged, or an action: replace (empty bytes drop), answer (client
- *   only: the proxy replies itself), hang, reset, crash. Return an action only when the fault
- *   really changes something: every action counts in FaultProxy.triggered.
+ *   only: the proxy replies itself), replay-after-tls (client only, on STARTTLS/STLS: the proxy
+ *   terminates TLS itself and runs the bytes pipelined behind it inside TLS; the fault sets
+ *   terminatesTls, see faults/starttls-injection.ts), hang, reset, crash. Return an action only when
+ *   the fault really changes something: every action counts in FaultProxy.triggered.
  * - Byte edits go in faults/<protocol>-edits.ts (edits.ts holds the few shared ones); they touch
  *   line pieces only, never literal octets. Faults with state across a session or between sessions
  *   go in faults/<protocol>-sessions.ts. POP3 hooks see more of the session (the command answered,

@@ -65,6 +65,11 @@ export class FrameSplitter {
     this.octetsLeft = 0;
   }
 
+  /** Bytes buffered and not yet framed. */
+  get pending(): number {
+    return this.buffered.length;
+  }
+
   /** Everything buffered and not yet framed, for forwarding raw once framing stops. */
   drain(): Buffer {
     const rest = this.buffered;

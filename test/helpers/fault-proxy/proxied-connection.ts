@@ -3,6 +3,7 @@ import type { ClientAction, FaultHooks, FaultProtocol, ServerAction } from './fa
 import { FrameSplitter, type Frame } from './framing.js';
 import { createSession } from './create-session.js';
 import type { Session } from './session.js';
+import { terminateTls, type ProxyTlsIdentity } from './terminate-tls.js';
 
 /** Longest client line interpreted: past it the fault still sees the first 64 KiB, then bytes flow raw. */
 export const MAX_CLIENT_LINE_BYTES = 64 * 1024;
@@ -25,9 +26,18 @@ export interface ConnectionEvents {
 
 /**
  * framed: units go through the fault. raw: bytes flow unchanged (after STARTTLS, or after a unit
- * outgrew its bound). hung: nothing flows either way. done: closed or closing.
+ * outgrew its bound). tls: the proxy shakes hands on both sides itself (replay-after-tls), nothing
+ * flows. hung: nothing flows either way. done: closed or closing.
  */
-type Mode = 'framed' | 'raw' | 'hung' | 'done';
+type Mode = 'framed' | 'raw' | 'tls' | 'hung' | 'done';
+
+/** Client bytes kept behind a STARTTLS/STLS for replay inside TLS (replay-after-tls). */
+interface Kept {
+  /** The command that asked for TLS: its final reply decides. */
+  readonly verb: string;
+  readonly chunks: Buffer[];
+  bytes: number;
+}
 
 /** A reply the proxy makes itself, due once the server has completed `after` replies. */
 interface OwnAnswer {
@@ -47,7 +57,8 @@ function closeGracefully(socket: net.Socket): void {
 /** One client connection and its own upstream connection, with the fault's hooks between them. */
 export class ProxiedConnection {
   private mode: Mode = 'framed';
-  private readonly upstream: net.Socket;
+  /** Replaced by TLS sockets when a fault terminates TLS. */
+  private upstream: net.Socket;
   private readonly clientFrames = new FrameSplitter({ maxUnitBytes: MAX_CLIENT_LINE_BYTES, literalsInUnit: false });
   private readonly serverFrames: FrameSplitter;
   private readonly session: Session;
@@ -58,13 +69,18 @@ export class ProxiedConnection {
   private clientLeft = false;
   /** The fault's last bytes went to the server with a FIN: its side closes on its own (bounded). */
   private goodbyeSent = false;
+  private kept: Kept | undefined;
+  /** Takes this connection's listeners off the current pair of sockets. */
+  private unwire: () => void = () => undefined;
 
   constructor(
-    private readonly client: net.Socket,
+    private client: net.Socket,
     upstream: UpstreamAddress,
     protocol: FaultProtocol,
     private readonly hooks: FaultHooks,
     private readonly events: ConnectionEvents,
+    /** For faults that terminate TLS (replay-after-tls). */
+    private readonly identity?: ProxyTlsIdentity,
   ) {
     this.serverFrames = new FrameSplitter({ maxUnitBytes: MAX_SERVER_UNIT_BYTES, literalsInUnit: protocol === 'imap' });
     this.session = createSession(protocol, this.clientFrames);
@@ -84,45 +100,60 @@ export class ProxiedConnection {
 
   private wire(): void {
     const { client, upstream } = this;
-    client.on('data', (chunk: Buffer) => this.fromClient(chunk));
-    upstream.on('data', (chunk: Buffer) => this.fromServer(chunk));
-    client.on('end', () => {
+    const clientData = (chunk: Buffer): void => this.fromClient(chunk);
+    const serverData = (chunk: Buffer): void => this.fromServer(chunk);
+    const clientEnd = (): void => {
       const last = this.noteClientGone();
       // A hung server never reads the goodbye; otherwise the server sees the client's FIN.
       if (this.mode === 'hung') return this.destroy(false);
       if (this.mode !== 'done') this.toServer(this.clientFrames.drain());
       if (last.length > 0) this.sendGoodbye(last);
       else upstream.end();
-    });
-    upstream.on('end', () => {
+    };
+    const serverEnd = (): void => {
       if (this.mode === 'hung') return; // a hung server keeps the client waiting, whatever the real one does
       if (this.mode !== 'done') this.toClient(this.serverFrames.drain());
       closeGracefully(client);
-    });
-    upstream.on('close', (hadError) => {
+    };
+    const serverClose = (hadError: boolean): void => {
       if (this.mode === 'hung') return;
       // Mirror a reset as a reset: turning the server's RST into a FIN would show the client an orderly close that never happened.
       if (hadError && !client.destroyed) client.resetAndDestroy();
       else closeGracefully(client);
-    });
-    client.on('close', () => {
+    };
+    const clientClose = (): void => {
       const last = this.noteClientGone();
       this.mode = 'done';
       if (last.length > 0) this.sendGoodbye(last);
       else if (!this.goodbyeSent) upstream.destroy();
       this.events.closed(this);
-    });
-    // Errors end in 'close', which closes the other side.
+    };
+    client.on('data', clientData).on('end', clientEnd).on('close', clientClose);
+    upstream.on('data', serverData).on('end', serverEnd).on('close', serverClose);
+    // Errors end in 'close', which closes the other side. These stay: a socket must never emit an unheard 'error'.
     client.on('error', () => undefined);
     upstream.on('error', () => undefined);
+    this.unwire = () => {
+      client.off('data', clientData).off('end', clientEnd).off('close', clientClose);
+      upstream.off('data', serverData).off('end', serverEnd).off('close', serverClose);
+    };
   }
 
   private fromClient(chunk: Buffer): void {
     if (this.clientShut || this.mode === 'hung' || this.mode === 'done') return;
+    if (this.kept) return this.keep(chunk);
     if (this.mode === 'raw') return this.toServer(chunk);
     this.clientFrames.feed(chunk);
-    // next() consumes bytes each time, so the loop ends with the buffer.
-    for (let frame = this.clientFrames.next(); frame && this.mode === 'framed' && !this.clientShut; frame = this.clientFrames.next()) this.onClientFrame(frame);
+    // What the client wrote at once goes on in one write, not one per unit: a server sees the same reads
+    // (a command pipelined behind STARTTLS arrives in its read buffer, not after it started TLS).
+    const upstream = this.upstream;
+    upstream.cork();
+    try {
+      // next() consumes bytes each time, so the loop ends with the buffer.
+      for (let frame = this.clientFrames.next(); frame && this.mode === 'framed' && !this.clientShut && !this.kept; frame = this.clientFrames.next()) this.onClientFrame(frame);
+    } finally {
+      upstream.uncork();
+    }
   }
 
   private fromServer(chunk: Buffer): void {
@@ -133,7 +164,7 @@ export class ProxiedConnection {
   }
 
   private onClientFrame(frame: Frame): void {
-    const unit = this.session.classifyClient(frame);
+    const unit = { ...this.session.classifyClient(frame), pipelined: this.clientFrames.pending > 0 };
     const action = this.hooks.client?.(unit, this.session);
     if (action) this.events.fired();
     if (!action) {
@@ -147,6 +178,11 @@ export class ProxiedConnection {
       }
     } else if (action.do === 'answer') {
       this.answer(action);
+    } else if (action.do === 'replay-after-tls') {
+      this.toServer(unit.bytes);
+      this.session.sent(unit);
+      this.kept = { verb: unit.verb, chunks: [], bytes: 0 };
+      this.keep(this.clientFrames.drain());
     } else {
       this.act(action);
     }
@@ -163,7 +199,55 @@ export class ProxiedConnection {
     if (this.mode !== 'framed') return;
     this.session.received(unit);
     this.deliverAnswers();
+    if (this.kept && this.session.opaque) return this.terminateTls();
+    if (this.kept && unit.final && unit.answers === this.kept.verb) this.release();
     if (this.session.opaque || frame.partial) this.goRaw();
+  }
+
+  /** Bounded like a client line: a client that keeps sending while it waits for the go-ahead is cut off. */
+  private keep(chunk: Buffer): void {
+    if (!this.kept || chunk.length === 0) return;
+    this.kept.chunks.push(chunk);
+    this.kept.bytes += chunk.length;
+    if (this.kept.bytes > MAX_CLIENT_LINE_BYTES) this.destroy(true);
+  }
+
+  /** The server refused TLS: the kept bytes are commands like any others. */
+  private release(): void {
+    const kept = Buffer.concat(this.kept?.chunks ?? []);
+    this.kept = undefined;
+    this.fromClient(kept);
+  }
+
+  /** After the go-ahead went to the client: TLS on both sides by the proxy, then the kept bytes to the server inside it. */
+  private terminateTls(): void {
+    if (!this.identity) return this.destroy(true); // startFaultProxy refuses such a fault without a certificate
+    this.toClient(this.serverFrames.drain()); // plaintext after the go-ahead stays the client's to see, as from the server
+    this.mode = 'tls';
+    this.unwire();
+    const secured = terminateTls(
+      this.client,
+      this.upstream,
+      this.identity,
+      () => this.tlsUp(),
+      () => {
+        this.noteClientGone();
+        this.destroy(false);
+        this.events.closed(this);
+      },
+    );
+    this.client = secured.client;
+    this.upstream = secured.upstream;
+  }
+
+  private tlsUp(): void {
+    if (this.mode !== 'tls') return;
+    this.mode = 'raw';
+    const kept = Buffer.concat(this.kept?.chunks ?? []);
+    this.kept = undefined;
+    // First the replayed plaintext, then whatever the client sends inside TLS (it flows once wired, a tick later).
+    this.toServer(kept);
+    this.wire();
   }
 
   private act(action: Exclude<ServerAction, { do: 'replace' }>): void {

@@ -1,6 +1,7 @@
 import net from 'node:net';
 import type { Fault, FaultProtocol } from './fault.js';
 import { ProxiedConnection, type UpstreamAddress } from './proxied-connection.js';
+import type { ProxyTlsIdentity } from './terminate-tls.js';
 
 export interface FaultProxyOptions {
   /** The real server the proxy sits in front of. */
@@ -18,6 +19,8 @@ export interface FaultProxyOptions {
    * until stop(), so a liveness check fails.
    */
   readonly onCrash?: (reason: string) => void;
+  /** The certificate the proxy shows clients when the fault terminates TLS itself (Fault.terminatesTls): required then. */
+  readonly tls?: ProxyTlsIdentity;
 }
 
 export interface FaultProxy {
@@ -46,6 +49,7 @@ export function resolveProtocol(fault: Fault, protocol: FaultProtocol | undefine
 /** Starts a TCP proxy that forwards each connection to `upstream` with `fault` applied (see faults.ts). */
 export async function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
   const protocol = resolveProtocol(options.fault, options.protocol);
+  if (options.fault.terminatesTls && !options.tls) throw new Error(`fault ${options.fault.name} terminates TLS: give the proxy a certificate and key (tls)`);
   const host = options.host ?? '127.0.0.1';
   const connections = new Set<ProxiedConnection>();
   let triggered = 0;
@@ -68,7 +72,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const server = net.createServer({ allowHalfOpen: true }, (client) => {
     if (crashed || connections.size >= MAX_CONNECTIONS) return void client.on('error', () => undefined).resetAndDestroy();
     accepted += 1;
-    connections.add(new ProxiedConnection(client, options.upstream, protocol, options.fault.open(accepted), events));
+    connections.add(new ProxiedConnection(client, options.upstream, protocol, options.fault.open(accepted), events, options.tls));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -14,6 +14,7 @@ import {
   unquoteListDelimiter,
 } from './imap-edits.js';
 import { IMAP_SESSION_FAULTS } from './imap-sessions.js';
+import { starttlsInjection } from './starttls-injection.js';
 
 /** LIST "" "": the request for the hierarchy delimiter (RFC 3501 §6.3.8). */
 const DELIMITER_REQUEST = /^\S+ LIST "" ""\r?\n$/i;
@@ -223,5 +224,6 @@ export const IMAP_FAULTS: readonly Fault[] = [
     detectedBy: ['imap.rfc3501.auth-status-items'],
     open: stateless({ server: (unit) => (unit.final && unit.answers === 'STATUS' ? DROP : undefined) }),
   },
+  starttlsInjection('imap', 'STARTTLS', rfc(3501, '6.2.1'), ['imap.rfc3501.noauth-starttls-command-injection']),
   ...IMAP_SESSION_FAULTS,
 ];

@@ -5,6 +5,7 @@ import { GREETING, lineText } from '../session.js';
 import { DROP, HANG, crashOnLongLine, replace, rfc, stateless } from './common.js';
 import { askOneMoreTopLine, dropSpaceAfterOk, growScanSize, isTerminator, lowerCaseErr, replaceUniqueId, unstuffLine } from './pop3-edits.js';
 import { POP3_SESSION_FAULTS } from './pop3-sessions.js';
+import { starttlsInjection } from './starttls-injection.js';
 import { answerWith, isBodyLineOf, isListingOf } from './pop3-units.js';
 
 /**
@@ -175,5 +176,6 @@ export const POP3_FAULTS: readonly Fault[] = [
     detectedBy: ['pop3.rfc1939.empty-command-line'],
     open: stateless({ client: (unit) => (unit.kind === 'command' && lineText(unit) === '' ? { do: 'reset' } : undefined) }),
   },
+  starttlsInjection('pop3', 'STLS', rfc(2595, '4'), ['pop3.rfc2595.stls-command-injection']),
   ...POP3_SESSION_FAULTS,
 ];

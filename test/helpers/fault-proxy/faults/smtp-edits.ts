@@ -72,6 +72,39 @@ export function unstuffLoneDot(bytes: Buffer): Buffer | undefined {
   return /^\.\.\r?\n$/.test(latin1(bytes)) ? bytes.subarray(1) : undefined;
 }
 
+/** How a client unit ended: CRLF, or a bare LF. */
+export type LineEnd = 'crlf' | 'bare';
+
+export const lineEnd = (bytes: Buffer): LineEnd => (bytes.at(-1) === 0x0a && bytes.at(-2) === 0x0d ? 'crlf' : 'bare');
+
+/** "." between two line ends, each CRLF, a bare CR or a bare LF; CRLF first, so a CRLF is never read as a bare CR. */
+const DOT_BETWEEN_LINE_ENDS = /(\r\n|\r|\n)\.(\r\n|\r|\n)/g;
+
+/**
+ * Every fake end of mail data in a message text unit, rewritten as the real one: a "." between
+ * line ends of which one at least is a bare CR or LF (<LF>.<LF>, <CR>.<LF>, <LF>.<CRLF>,
+ * <CR>.<CRLF>, <CRLF>.<CR>, …) becomes <CRLF>.<CRLF> (§4.1.1.4, §2.3.8). `before` is how the unit
+ * before ended: a "." that starts this one follows that line end. After a bare LF the CRLF is
+ * added in front (the LF already went out), so even a strict server ends the data there.
+ */
+export function fakeEndToRealEnd(bytes: Buffer, before: LineEnd): Buffer | undefined {
+  const lead = before === 'crlf' ? '\r\n' : '\n';
+  const text = lead + latin1(bytes);
+  let out = '';
+  let from = 0;
+  let leadRewritten = false;
+  for (const m of text.matchAll(DOT_BETWEEN_LINE_ENDS)) {
+    if (m[1] === '\r\n' && m[2] === '\r\n') continue; // the real end
+    leadRewritten ||= m.index === 0;
+    out += `${text.slice(from, m.index)}\r\n.\r\n`;
+    from = m.index + m[0].length;
+  }
+  if (from === 0) return undefined;
+  out += text.slice(from);
+  // The lead went out with the unit before: drop it, unless it was a bare LF now to be followed by a CRLF.
+  return Buffer.from(leadRewritten && before === 'bare' ? out : out.slice(lead.length), 'latin1');
+}
+
 /** A message text line that starts with ".", stuffed once more: "..x" → "...x" (§4.5.2). */
 export function stuffAgain(bytes: Buffer): Buffer | undefined {
   return bytes[0] === 0x2e && bytes[1] === 0x2e ? Buffer.concat([Buffer.from('.'), bytes]) : undefined;

@@ -1,9 +1,9 @@
 import type { ClientAction, Fault, SessionView } from '../fault.js';
 import { GREETING, lineText } from '../session.js';
-import { replyCode } from '../smtp-session.js';
+import { END_OF_DATA, replyCode, smtpView } from '../smtp-session.js';
 import { DROP, replace, rfc, stateless } from './common.js';
 import { ConnectionRegistry } from './connection-registry.js';
-import { answerWith, helloDomain, isCommand, isLoneDot, smtpLine } from './smtp-edits.js';
+import { answerWith, fakeEndToRealEnd, helloDomain, isCommand, isLoneDot, lineEnd, smtpLine, type LineEnd } from './smtp-edits.js';
 
 /**
  * SMTP faults with state: across the commands of one session (what a mail transaction leaves
@@ -158,4 +158,29 @@ function busyGreetingCloses(): Fault {
   };
 }
 
-export const SMTP_SESSION_FAULTS: readonly Fault[] = [rsetKeepsTransaction(), ehloKeepsTransaction(), dataWithoutRecipientsAccepted(), envelopeSharedAcrossSessions(), busyGreetingCloses()];
+function laxEndOfData(): Fault {
+  return {
+    name: 'smtp.lax-end-of-data',
+    protocol: 'smtp',
+    ref: rfc(5321, '2.3.8'),
+    level: 'MUST',
+    summary: 'In message text, a "." between line ends of which one is a bare CR or LF (<LF>.<LF>, <CR>.<LF>, <LF>.<CRLF>, <CR>.<CRLF>, <CRLF>.<CR>, …) ends the data as <CRLF>.<CRLF> does (the proxy sends the server that), so what follows is read as commands: SMTP smuggling ("MUST NOT recognize … any other character or character sequence as a line terminator").',
+    // The <LF>.<LF>, <LF>.<CRLF> and <CRLF>.<LF> cases catch it too, but Postfix fails them on its own (test/baselines).
+    detectedBy: ['smtp.rfc5321.bare-cr-dot-lf-in-data', 'smtp.rfc5321.bare-cr-dot-crlf-in-data', 'smtp.rfc5321.crlf-dot-bare-cr-in-data'],
+    open: () => {
+      // A "." at the start of a unit follows the line end of the unit before; DATA's own line ends in CRLF.
+      let previous: LineEnd = 'crlf';
+      return {
+        client: (unit, session) => {
+          const before = previous;
+          previous = lineEnd(unit.bytes);
+          // The session takes ".<LF>" for the end too, so a dot line is checked after the body ended.
+          const inData = unit.kind === 'line' && (smtpView(session).inBody || unit.verb === END_OF_DATA);
+          return inData ? replace(fakeEndToRealEnd(unit.bytes, before)) : undefined;
+        },
+      };
+    },
+  };
+}
+
+export const SMTP_SESSION_FAULTS: readonly Fault[] = [rsetKeepsTransaction(), ehloKeepsTransaction(), dataWithoutRecipientsAccepted(), envelopeSharedAcrossSessions(), busyGreetingCloses(), laxEndOfData()];

@@ -6,6 +6,7 @@ import {
   answerWith, bareLf, continueFinalLine, ehloKeyword, heloAsEhlo, isCommand, joinKeywordAndParam, nextCodeInDecade, smtpLine, stuffAgain, unstuffLoneDot,
 } from './smtp-edits.js';
 import { SMTP_SESSION_FAULTS } from './smtp-sessions.js';
+import { starttlsInjection } from './starttls-injection.js';
 
 /**
  * Verbs an SMTP server recognises, even if it does not implement them: RFC 5321 §4.1.1 and common
@@ -182,5 +183,6 @@ export const SMTP_FAULTS: readonly Fault[] = [
     detectedBy: ['smtp.rfc5321.quit'],
     open: stateless({ client: (unit) => (isCommand(unit, 'QUIT') ? { do: 'reset' } : undefined) }),
   },
+  starttlsInjection('smtp', 'STARTTLS', rfc(3207, '4.2'), ['smtp.rfc3207.starttls-command-injection']),
   ...SMTP_SESSION_FAULTS,
 ];

@@ -92,6 +92,18 @@ test('AUTHENTICATE: client lines answer challenges until the command completes (
   assert.deepEqual(feed(c, 'a2 OK done').rules, [], 'commands again after the exchange');
 });
 
+test('IDLE: DONE ends it and is no command of its own (RFC 2177 §3)', () => {
+  const c = new ImapConversation();
+  feed(c, '* OK ready');
+  send(c, 'a1 IDLE\r\n');
+  feed(c, '+ idling');
+  assert.equal(c.awaitingLines(), false, 'idling: the server waits');
+  send(c, 'DONE\r\n');
+  assert.equal(c.awaitingLines(), true, 'a1 is owed its completion');
+  assert.deepEqual(feed(c, 'a1 OK done').rules, []);
+  assert.equal(c.awaitingLines(), false, 'no command "DONE" left in flight');
+});
+
 test('while the client is still inside an announced literal, the server owes nothing (§4.3)', () => {
   const c = new ImapConversation();
   feed(c, '* OK ready');

@@ -4,8 +4,9 @@ import { isAstringChar, isAtomChar, isTagChar, isTextChar } from '../../../../sr
 import {
   SIMPLE_CODE_NAMES, type ImapAddress, type ImapBodyExtensionTail, type ImapBodyFields, type ImapBodyParams, type ImapBodyStructure,
   type ImapContent, type ImapDateTime, type ImapEnvelope, type ImapFetchAttribute, type ImapMailboxName, type ImapRespTextCode,
-  type ImapResponse, type ImapSection,
+  type ImapNamespaceDescr, type ImapNumberSet, type ImapResponse, type ImapSection, type ImapSeqNumber,
 } from '../../../../src/protocol/imap/imap-response.js';
+import { formatNumberSet } from '../../../../src/protocol/imap/compile-extension-data.js';
 import { encodeModifiedUtf7 } from '../../../../src/protocol/imap/modified-utf7.js';
 
 /**
@@ -28,6 +29,14 @@ const OCTETS = stringOf(charsWhere((b) => b !== 0), 0, 16);
 const NSTRING = fc.option(OCTETS, { nil: null });
 const NUMBER = fc.tuple(fc.nat(0xffff), fc.nat(0xffff)).map(([h, l]) => h * 0x10000 + l);
 const NZ_NUMBER = NUMBER.filter((n) => n > 0);
+/** RFC 7162 mod-sequence-value (1 to 2^63-1) as its canonical digits; valzer adds "0". */
+const MODSEQ = fc.bigInt({ min: 1n, max: 2n ** 63n - 1n }).map(String);
+const MODSEQ_VALZER = fc.oneof(MODSEQ, fc.constant('0'));
+/** sequence-set elements: a number or a range, "*" allowed (`star`) or not. */
+const numberSet = (star: boolean): fc.Arbitrary<ImapNumberSet> => {
+  const seq: fc.Arbitrary<ImapSeqNumber> = star ? fc.oneof(NZ_NUMBER, fc.constant('*' as const)) : NZ_NUMBER;
+  return fc.array(record({ from: seq, to: fc.option(seq, { nil: undefined }) }), { minLength: 1, maxLength: 4 });
+};
 
 /** text = 1*TEXT-CHAR; without a code before it, it must not start with "[". */
 const text = (afterCode: boolean): fc.Arbitrary<string> =>
@@ -49,6 +58,12 @@ const code: fc.Arbitrary<ImapRespTextCode> = fc.oneof(
     name: ATOM.map((a) => `X${a}`).filter((n) => !KNOWN.has(n.toUpperCase())),
     text: fc.option(stringOf(TEXT.filter((c) => c !== ']'), 1, 12), { nil: undefined }),
   }),
+  // Extension codes stay `other`, their text checked against RFC 4315 / RFC 7162.
+  fc.tuple(NZ_NUMBER, numberSet(false)).map(([v, uids]) => ({ kind: 'other' as const, name: 'APPENDUID', text: `${v} ${formatNumberSet(uids)}` })),
+  fc.tuple(NZ_NUMBER, numberSet(false), numberSet(false)).map(([v, a, b]) => ({ kind: 'other' as const, name: 'COPYUID', text: `${v} ${formatNumberSet(a)} ${formatNumberSet(b)}` })),
+  MODSEQ.map((m) => ({ kind: 'other' as const, name: 'HIGHESTMODSEQ', text: m })),
+  numberSet(true).map((set) => ({ kind: 'other' as const, name: 'MODIFIED', text: formatNumberSet(set) })),
+  fc.constantFrom('NOMODSEQ', 'CLOSED', 'UIDNOTSTICKY', 'USEATTR').map((name) => ({ kind: 'other' as const, name, text: undefined })),
 );
 
 const respText = fc.oneof(
@@ -130,7 +145,15 @@ const attribute: fc.Arbitrary<ImapFetchAttribute> = fc.oneof(
   body(true, 2).map((structure) => ({ name: 'BODYSTRUCTURE' as const, structure })),
   record({ name: fc.constant('BODY[]' as const), section, origin: fc.option(NUMBER, { nil: undefined }), content }),
   NZ_NUMBER.map((uid) => ({ name: 'UID' as const, uid })),
+  MODSEQ.map((modseq) => ({ name: 'MODSEQ' as const, modseq })),
 );
+
+/** RFC 2342 Namespace: NIL, or descriptions with X- extensions. */
+const namespace: fc.Arbitrary<ImapNamespaceDescr[] | null> = fc.option(fc.array(record({
+  prefix: OCTETS,
+  delimiter: fc.option(fc.constantFrom(...charsWhere((b) => isTextChar(b) && b < 0x80)), { nil: null }),
+  extensions: fc.array(record({ name: ATOM.map((a) => `X-${a}`), values: fc.array(OCTETS, { minLength: 1, maxLength: 2 }) }), { maxLength: 2 }),
+}), { minLength: 1, maxLength: 3 }), { nil: null });
 
 const LIST_FLAGS = ['\\Noinferiors', '\\HasChildren', '\\HasNoChildren', '\\Sent', '\\Trash'];
 
@@ -151,11 +174,28 @@ export const imapResponse: fc.Arbitrary<ImapResponse> = fc.oneof(
     delimiter: fc.option(fc.constantFrom(...charsWhere((b) => isTextChar(b) && b < 0x80)), { nil: null }),
     mailbox,
   }),
-  fc.array(NZ_NUMBER, { maxLength: 6 }).map((numbers) => ({ kind: 'untagged' as const, type: 'search' as const, numbers })),
+  fc.array(NZ_NUMBER, { maxLength: 6 }).chain((numbers) => fc.option(MODSEQ, { nil: undefined })
+    .map((modseq) => ({ kind: 'untagged' as const, type: 'search' as const, numbers, modseq: numbers.length > 0 ? modseq : undefined }))),
   record({
     kind: fc.constant('untagged' as const), type: fc.constant('status' as const), mailbox,
     attributes: fc.array(record({ name: fc.constantFrom('MESSAGES', 'RECENT', 'UIDNEXT', 'UIDVALIDITY', 'UNSEEN'), value: NUMBER }), { maxLength: 5 }),
+    highestModSeq: fc.option(MODSEQ_VALZER, { nil: undefined }),
+    appendLimit: fc.option(fc.option(NUMBER, { nil: null }), { nil: undefined }),
   }),
+  fc.array(ATOM, { maxLength: 3 }).map((c) => ({ kind: 'untagged' as const, type: 'enabled' as const, capabilities: c })),
+  fc.option(fc.uniqueArray(fc.tuple(stringOf(charsWhere((b) => b !== 0), 0, 30), fc.option(OCTETS, { nil: null })), { maxLength: 4, selector: ([f]) => f.toLowerCase() }), { nil: null })
+    .map((params) => ({ kind: 'untagged' as const, type: 'id' as const, params })),
+  record({ kind: fc.constant('untagged' as const), type: fc.constant('namespace' as const), personal: namespace, otherUsers: namespace, shared: namespace }),
+  record({
+    kind: fc.constant('untagged' as const), type: fc.constant('esearch' as const), tag: fc.option(OCTETS, { nil: undefined }), uid: fc.boolean(),
+    data: fc.array(fc.oneof(
+      record({ name: fc.constantFrom('MIN' as const, 'MAX' as const), value: NZ_NUMBER }),
+      NZ_NUMBER.map((value) => ({ name: 'COUNT' as const, value })),
+      numberSet(true).map((set) => ({ name: 'ALL' as const, set })),
+      MODSEQ.map((modseq) => ({ name: 'MODSEQ' as const, modseq })),
+    ), { maxLength: 4 }),
+  }),
+  record({ kind: fc.constant('untagged' as const), type: fc.constant('vanished' as const), earlier: fc.boolean(), uids: numberSet(false) }),
   record({ kind: fc.constant('untagged' as const), type: fc.constantFrom('exists' as const, 'recent' as const), number: NUMBER }),
   NZ_NUMBER.map((number) => ({ kind: 'untagged' as const, type: 'expunge' as const, number })),
   record({ kind: fc.constant('untagged' as const), type: fc.constant('fetch' as const), seq: NZ_NUMBER, attributes: fc.array(attribute, { minLength: 1, maxLength: 5 }) }),

@@ -111,9 +111,9 @@ describe('parseResponse: FETCH data items (§7.4.2, msg-att)', () => {
   });
 
   it('reports a data item RFC 3501 does not define, reads its value and goes on', () => {
-    const result = fetch('UID 5 MODSEQ (12345) FLAGS ()');
+    const result = fetch('UID 5 X-GM-THRID (12345 1:3) FLAGS ()');
     assert.deepEqual(located(result.violations), [['msg-att', '9', 17]]);
-    assert.deepEqual(attributesOf(result), [{ name: 'UID', uid: 5 }, { name: 'unknown', item: 'MODSEQ', value: [12345] }, { name: 'FLAGS', flags: [] }]);
+    assert.deepEqual(attributesOf(result), [{ name: 'UID', uid: 5 }, { name: 'unknown', item: 'X-GM-THRID', value: [12345, '1:3'] }, { name: 'FLAGS', flags: [] }]);
   });
 
   it('keeps the items read before a hard error, and says the parse is incomplete', () => {

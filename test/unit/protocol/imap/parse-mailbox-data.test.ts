@@ -68,8 +68,8 @@ describe('parseResponse: mailbox-data (§7.2, §7.3)', () => {
   });
 
   it('reads SEARCH with and without numbers; 0 is not an nz-number', () => {
-    assert.deepEqual(parseWire('* SEARCH 2 84 882\r\n').response, { kind: 'untagged', type: 'search', numbers: [2, 84, 882] });
-    assert.deepEqual(parseWire('* SEARCH\r\n').response, { kind: 'untagged', type: 'search', numbers: [] });
+    assert.deepEqual(parseWire('* SEARCH 2 84 882\r\n').response, { kind: 'untagged', type: 'search', numbers: [2, 84, 882], modseq: undefined });
+    assert.deepEqual(parseWire('* SEARCH\r\n').response, { kind: 'untagged', type: 'search', numbers: [], modseq: undefined });
     assert.deepEqual(located(parseWire('* SEARCH 2 0\r\n').violations), [['nz-number', '9', 11]]);
     assert.deepEqual(located(parseWire('* SEARCH 2  3\r\n').violations), [['mailbox-data', '9', 10]]);
     assert.deepEqual(located(parseWire('* SEARCH 2 \r\n').violations), [['mailbox-data', '9', 11]]);
@@ -78,7 +78,7 @@ describe('parseResponse: mailbox-data (§7.2, §7.3)', () => {
   it('reads STATUS and reports attributes RFC 3501 does not define (status-att)', () => {
     assert.deepEqual(parseWire('* STATUS blurdybloop (MESSAGES 231 UIDNEXT 44292)\r\n').response, {
       kind: 'untagged', type: 'status', mailbox: { raw: 'blurdybloop', name: 'blurdybloop' },
-      attributes: [{ name: 'MESSAGES', value: 231 }, { name: 'UIDNEXT', value: 44292 }],
+      attributes: [{ name: 'MESSAGES', value: 231 }, { name: 'UIDNEXT', value: 44292 }], highestModSeq: undefined, appendLimit: undefined,
     });
     assert.deepEqual(parseWire('* STATUS x ()\r\n').violations, []);
     assert.deepEqual(located(parseWire('* STATUS x (SIZE 5)\r\n').violations), [['status-att', '9', 12]]);

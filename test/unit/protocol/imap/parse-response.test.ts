@@ -139,10 +139,11 @@ describe('parseResponse: continuation requests (continue-req = "+" SP (resp-text
 });
 
 describe('parseResponse: unknown and broken responses', () => {
-  it('reports an untagged type RFC 3501 does not define and keeps the octets', () => {
-    const result = parseWire('* ENABLED CONDSTORE\r\n');
+  it('reports an untagged type no RFC read here defines and keeps the octets', () => {
+    const result = parseWire('* ENABLE CONDSTORE\r\n');
     assert.deepEqual(located(result.violations), [['response-data', '9', 2]]);
-    assert.deepEqual(result.response, { kind: 'unparsed', text: '* ENABLED CONDSTORE' });
+    assert.deepEqual(result.response, { kind: 'unparsed', text: '* ENABLE CONDSTORE' });
+    // VANISHED is not numbered (RFC 7162 expunged-resp): "* 5 VANISHED" is no response at all.
     assert.deepEqual(parseWire('* 5 VANISHED 1:3\r\n').response, { kind: 'unparsed', text: '* 5 VANISHED 1:3' });
   });
 
