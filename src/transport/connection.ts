@@ -443,9 +443,11 @@ function handshake(socket: net.Socket, options: ConnectOptions, log: WireLog): P
       reject(new TransportError(code, message));
     };
     const timer = setTimeout(() => fail(`TLS handshake with ${target} did not finish within ${timeoutMs} ms`), timeoutMs);
-    secure.once('error', (err: NodeJS.ErrnoException) => {
+    secure.once('error', (err: NodeJS.ErrnoException & { readonly reason?: unknown }) => {
       const certificate = err.code !== undefined && CERTIFICATE_ERRORS.test(err.code);
-      fail(`TLS handshake with ${target} failed: ${err.message}`, certificate ? 'ERR_TRANSPORT_TLS_CERT' : 'ERR_TRANSPORT_TLS');
+      // OpenSSL's own message is a multi-line dump; its reason ("wrong version number") is what a user can act on.
+      const why = typeof err.reason === 'string' ? err.reason : (err.message.split('\n')[0] ?? err.message);
+      fail(`TLS handshake with ${target} failed: ${why}`, certificate ? 'ERR_TRANSPORT_TLS_CERT' : 'ERR_TRANSPORT_TLS');
     });
     secure.once('secureConnect', () => {
       clearTimeout(timer);

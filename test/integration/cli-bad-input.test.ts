@@ -20,7 +20,7 @@ let dir: string;
 before(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'mailconform-bad-input-'));
   // No failure delay: each refused login would otherwise take Dovecot's 2 s.
-  if (!noDovecot) lab = await startDovecot({ users: [{ name: 'alice', password: RIGHT_PASSWORD }], authPenalty: false, authFailureDelay: false });
+  if (!noDovecot) lab = await startDovecot({ users: [{ name: 'alice', password: RIGHT_PASSWORD }], authPenalty: false, authFailureDelay: false, tls: true });
 });
 
 after(async () => {
@@ -212,6 +212,26 @@ test('fuzz smtp --deliver-pop3 checks the linked mailbox\'s login too', { skip: 
     '--user', 'alice', '--password-env', 'MC_PW', '--runs', '2', '--findings', path.join(dir, 'never')], 30_000, { MC_PW: WRONG_PASSWORD });
   assert.equal(r.code, 2, r.stderr);
   assertOneLineError(r, new RegExp(`--deliver-pop3: login as alice at 127\\.0\\.0\\.1:${lab!.pop3Port} refused: -ERR`));
+});
+
+test('TLS failures: a certificate the tool was not told to trust, and --tls on a plaintext port: exit 2, one line saying what to try', { skip: noDovecot }, async () => {
+  const { imapPort, imapsPort, certFile } = lab!;
+  const account = ['--user', 'alice', '--password-env', 'MC_PW'];
+  const env = { MC_PW: RIGHT_PASSWORD };
+  const untrusted = await runCli(['run', 'imap', '--host', '127.0.0.1', '--tls', '--port', String(imapsPort), ...account], 30_000, env);
+  assert.equal(untrusted.code, 2);
+  assertOneLineError(untrusted, new RegExp(`TLS handshake with 127\\.0\\.0\\.1:${imapsPort} failed: self-signed certificate — give the server's CA .* with --ca FILE`));
+  assert.equal(untrusted.stdout, '', 'no cases when nothing can be tested');
+  const plaintext = await runCli(['run', 'imap', '--host', '127.0.0.1', '--tls', '--port', String(imapPort), ...account], 30_000, env);
+  assert.equal(plaintext.code, 2);
+  assertOneLineError(plaintext, new RegExp(`TLS handshake with 127\\.0\\.0\\.1:${imapPort} failed: .* — does this port speak TLS from the first byte\\?`));
+  // Trusted, the same target works: one case over implicit TLS, and the report says what was negotiated.
+  const trusted = await runCli(['run', 'imap', '--host', '127.0.0.1', '--tls', '--port', String(imapsPort), '--ca', certFile!, ...account, '--only', 'any-noop-not-authenticated'], 30_000, env);
+  assert.equal(trusted.code, 0, trusted.stderr);
+  assert.match(trusted.stdout, /"tls":"TLSv1\.[23] [A-Z0-9_-]+, certificate for localhost verified"/);
+  const badCa = await runCli(['run', 'imap', '--host', '127.0.0.1', '--tls', '--ca', path.join(dir, 'nosuch.pem')], 30_000, env);
+  assert.equal(badCa.code, 2);
+  assertOneLineError(badCa, /--ca .*nosuch\.pem: cannot read it/);
 });
 
 test('--debug adds a stack trace to an internal error only, never to a target or login problem', async () => {
