@@ -76,6 +76,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         y
           .positional('protocol', { choices: KNOWN_PROTOCOLS, describe: 'which protocol the server speaks' })
           .options({ ...CONNECTION_OPTIONS, host: { type: 'string', describe: 'server host name or address (or use --spawn)' } })
+          .options(TLS_OPTIONS)
           .options(VARIABLE_OPTIONS)
           .options(ACCOUNT_OPTIONS)
           .options(DELIVERY_OPTIONS)
@@ -101,6 +102,8 @@ export async function main(argv: readonly string[]): Promise<number> {
           protocol: args.protocol as Protocol,
           ...(args.host !== undefined ? { host: args.host } : {}),
           ...(args.port !== undefined ? { port: args.port } : {}),
+          tls: tlsSettingsOf(args),
+          implicitTls: args.tls,
           ...(args.spawn !== undefined ? { spawn: args.spawn } : {}),
           ...(args.runs !== undefined ? { runs: args.runs } : {}),
           ...(args.duration !== undefined ? { duration: args.duration } : {}),
@@ -132,6 +135,7 @@ export async function main(argv: readonly string[]): Promise<number> {
           .option('port', { type: 'number', describe: 'replay against this port instead of the one saved' })
           .option('spawn', { type: 'string', describe: 'start the server with this command first ({port} is replaced)' })
           .option('timeout', { type: 'number', describe: 'ms to wait for an answer (default: the campaign\'s)' })
+          .options({ ca: TLS_OPTIONS.ca, insecure: TLS_OPTIONS.insecure, servername: TLS_OPTIONS.servername })
           .options({ 'password-env': ACCOUNT_OPTIONS['password-env'], password: ACCOUNT_OPTIONS.password }),
       async (args) => {
         const { replayCommand } = await import('./commands/replay.js');
@@ -144,6 +148,7 @@ export async function main(argv: readonly string[]): Promise<number> {
           ...(args.spawn !== undefined ? { spawn: args.spawn } : {}),
           ...(password !== undefined ? { password } : {}),
           ...(args.timeout !== undefined ? { timeout: args.timeout } : {}),
+          tls: tlsSettingsOf(args),
         });
       },
     )

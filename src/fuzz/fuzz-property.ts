@@ -1,11 +1,15 @@
 import type fc from 'fast-check';
 import type { RequirementLevel, RfcRef } from '../protocol/shared/rfc.js';
 import type { Protocol } from '../report/result.js';
+import type { TlsSettings } from '../transport/connection.js';
 
-/** Where the target listens. */
+/** Where the target listens, and whether it speaks TLS from the first byte. */
 export interface FuzzEndpoint {
   readonly host: string;
   readonly port: number;
+  /** Certificate checks (implicit TLS, STARTTLS). */
+  readonly tls?: TlsSettings;
+  readonly implicitTls?: boolean;
 }
 
 /**

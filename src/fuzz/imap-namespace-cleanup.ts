@@ -10,10 +10,9 @@ import type { FuzzSettings } from './fuzz-property.js';
  */
 export async function removeNamespaceMailboxes(settings: FuzzSettings): Promise<void> {
   if (settings.user === undefined || settings.password === undefined || settings.namespace === '') return;
-  const { host, port } = settings.endpoint;
   let client: ImapClient | undefined;
   try {
-    client = await ImapClient.connect({ host, port, connectTimeoutMs: settings.connectTimeoutMs, readTimeoutMs: settings.answerTimeoutMs, stepTimeoutMs: 4 * settings.answerTimeoutMs });
+    client = await ImapClient.connect({ ...settings.endpoint, connectTimeoutMs: settings.connectTimeoutMs, readTimeoutMs: settings.answerTimeoutMs, stepTimeoutMs: 4 * settings.answerTimeoutMs });
     await client.greeting();
     const login = await client.command(`LOGIN ${quoteImap(settings.user)} ${quoteImap(settings.password)}`);
     if (login.tagged.status !== 'OK') return;

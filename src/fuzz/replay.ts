@@ -3,6 +3,7 @@ import type { Finding, SavedLinkedMailbox, SavedSettings } from './findings/find
 import { isFuzzFailure, type FuzzEvidence } from './fuzz-failure.js';
 import type { FuzzEndpoint, FuzzSettings, FuzzStats, LinkedMailbox } from './fuzz-property.js';
 import { findProperty } from './properties/registry.js';
+import type { TlsSettings } from '../transport/connection.js';
 
 export type ReplayOutcome =
   /** The same kind of failure (and rule, when it has one) as the finding. */
@@ -15,11 +16,15 @@ export type ReplayOutcome =
  * The saved settings, with what a finding never holds: the password (the account's and the linked
  * mailbox's, one and the same as the CLI takes them), and optionally another endpoint.
  */
-export function restoreSettings(saved: SavedSettings, extra: { readonly password?: string; readonly endpoint?: FuzzEndpoint }): FuzzSettings {
+export function restoreSettings(
+  saved: SavedSettings,
+  extra: { readonly password?: string; readonly endpoint?: FuzzEndpoint; readonly tls?: TlsSettings },
+): FuzzSettings {
   const { linked } = saved;
+  const security = { ...(extra.tls ? { tls: extra.tls } : {}), ...(saved.implicitTls ? { implicitTls: true } : {}) };
   return {
     protocol: saved.protocol,
-    endpoint: extra.endpoint ?? { host: saved.host, port: saved.port },
+    endpoint: { ...(extra.endpoint ?? { host: saved.host, port: saved.port }), ...security },
     ...(saved.user !== undefined ? { user: saved.user } : {}),
     ...(extra.password !== undefined ? { password: extra.password } : {}),
     vars: new Map(Object.entries(saved.vars)),

@@ -6,7 +6,7 @@ import { campaignRunResult } from '../../fuzz/campaign/campaign-report.js';
 import { ProgressLine } from '../../fuzz/campaign/progress-line.js';
 import type { Finding } from '../../fuzz/findings/finding.js';
 import { FindingStore, type StoredFinding } from '../../fuzz/findings/finding-store.js';
-import type { FuzzProperty, FuzzSettings, LinkedMailbox } from '../../fuzz/fuzz-property.js';
+import type { FuzzEndpoint, FuzzProperty, FuzzSettings, LinkedMailbox } from '../../fuzz/fuzz-property.js';
 import { FUZZ_PROPERTIES } from '../../fuzz/properties/registry.js';
 import { checkProtocolAlive } from '../../fuzz/robustness/liveness.js';
 import type { FuzzTarget } from '../../fuzz/target/fuzz-target.js';
@@ -18,6 +18,7 @@ import type { Protocol } from '../../report/result.js';
 import { TapWriter } from '../../report/tap-writer.js';
 import { SUITE_RUNNERS } from '../../script/protocols.js';
 import { parseShard } from '../../script/select-cases.js';
+import type { TlsSettings } from '../../transport/connection.js';
 import { WireLog } from '../../transport/wire-log.js';
 import { parseDuration } from '../duration.js';
 import { INTERRUPTED_EXIT_CODE, handleSigint } from '../sigint.js';
@@ -30,6 +31,8 @@ export interface FuzzArgs {
   readonly protocol: Protocol;
   readonly host?: string;
   readonly port?: number;
+  readonly tls: TlsSettings;
+  readonly implicitTls: boolean;
   readonly spawn?: string;
   readonly runs?: number;
   readonly duration?: string;
@@ -64,20 +67,22 @@ export async function fuzzCommand(args: FuzzArgs): Promise<number> {
 
   const target: FuzzTarget = args.spawn
     ? await spawnTarget({ command: args.spawn, protocol: args.protocol, ...(args.port !== undefined ? { port: args.port } : {}) })
-    : listeningTarget({ host: args.host!, port: args.port ?? SUITE_RUNNERS[args.protocol]!.defaultPort });
+    : listeningTarget({ host: args.host!, port: args.port ?? (args.implicitTls ? SUITE_RUNNERS[args.protocol]!.defaultTlsPort : SUITE_RUNNERS[args.protocol]!.defaultPort) });
+  // Every connection of the campaign (runs, liveness checks, clean-up) checks certificates alike.
+  const endpoint: FuzzEndpoint = { ...target.endpoint, tls: args.tls, ...(args.implicitTls ? { implicitTls: true } : {}) };
   // Findings are on disk the moment they are confirmed, so a second Ctrl-C has nothing left to save.
   const sigint = handleSigint('\ninterrupted: finishing the current run, keeping every finding, tidying up, writing reports (Ctrl-C again to quit at once)\n', () => undefined);
   try {
-    const settings = settingsOf(args, target, plan.linked);
+    const settings = settingsOf(args, endpoint, plan.linked);
     // One greeting and login first: a target that can't greet or refuses the account is no finding, it stops here in one line.
     const limits = { connectTimeoutMs: args.connectTimeout, readTimeoutMs: args.timeout };
-    await preflight(args.protocol, { ...target.endpoint, ...limits }, preflightCredentials(settings.user, settings.password));
+    await preflight(args.protocol, { ...endpoint, ...limits }, preflightCredentials(settings.user, settings.password));
     if (settings.linked) {
       await preflight(settings.linked.protocol, { ...settings.linked.endpoint, ...limits }, preflightCredentials(settings.linked.user, settings.linked.password)).catch((e: unknown) => {
         throw e instanceof ToolError ? new ToolError(`--deliver-pop3: ${e.message}`) : e;
       });
     }
-    const alive = await checkProtocolAlive(args.protocol, { endpoint: target.endpoint, log: new WireLog(), connectTimeoutMs: args.connectTimeout, answerTimeoutMs: args.timeout });
+    const alive = await checkProtocolAlive(args.protocol, { endpoint, log: new WireLog(), connectTimeoutMs: args.connectTimeout, answerTimeoutMs: args.timeout });
     if (!alive.ok) throw new ToolError(`${target.description} is not usable before fuzzing starts: ${alive.reason}`);
     if (plan.linked) {
       // Checked here: a mailbox that is down from the start is a setup problem, not a finding.
@@ -195,13 +200,13 @@ function linkedMailboxOf(args: FuzzArgs): LinkedMailbox | undefined {
   return { protocol: 'pop3', endpoint, user, deliveryTimeoutMs: args.deliveryTimeout };
 }
 
-function settingsOf(args: FuzzArgs, target: FuzzTarget, linked: LinkedMailbox | undefined): FuzzSettings {
+function settingsOf(args: FuzzArgs, endpoint: FuzzEndpoint, linked: LinkedMailbox | undefined): FuzzSettings {
   const user = args.vars.get('user');
   const password = args.vars.get('password');
   const vars = new Map([...args.vars].filter(([name]) => name !== 'password' && name !== 'user'));
   return {
     protocol: args.protocol,
-    endpoint: target.endpoint,
+    endpoint,
     ...(user !== undefined ? { user } : {}),
     ...(password !== undefined ? { password } : {}),
     vars,

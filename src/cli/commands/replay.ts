@@ -6,6 +6,7 @@ import { formatRef } from '../../protocol/shared/rfc.js';
 import { secretRedactor } from '../../script/redact.js';
 import { ToolError, UsageError, describeError } from '../errors.js';
 import { preflight, preflightCredentials } from '../preflight.js';
+import type { TlsSettings } from '../../transport/connection.js';
 
 export interface ReplayArgs {
   readonly finding: string;
@@ -14,6 +15,8 @@ export interface ReplayArgs {
   readonly spawn?: string;
   readonly password?: string;
   readonly timeout?: number;
+  /** Certificate checks, when the finding's target spoke TLS (saved as implicitTls) or its cases use STARTTLS. */
+  readonly tls: TlsSettings;
 }
 
 /** `mailconform replay <finding.json>`: exit 1 if the finding still reproduces, 0 if it no longer does. */
@@ -32,7 +35,7 @@ export async function replayCommand(args: ReplayArgs): Promise<number> {
   const endpoint = target?.endpoint ?? (args.host !== undefined || args.port !== undefined ? { host: args.host ?? saved.host, port: args.port ?? saved.port } : undefined);
   const settings = restoreSettings(
     args.timeout !== undefined ? { ...saved, answerTimeoutMs: args.timeout } : saved,
-    { ...(args.password !== undefined ? { password: args.password } : {}), ...(endpoint ? { endpoint } : {}) },
+    { ...(args.password !== undefined ? { password: args.password } : {}), ...(endpoint ? { endpoint } : {}), tls: args.tls },
   );
   const where = target?.description ?? `${settings.endpoint.host}:${settings.endpoint.port}`;
   try {

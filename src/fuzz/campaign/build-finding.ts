@@ -58,6 +58,7 @@ export function saveSettings(settings: FuzzSettings): SavedSettings {
     protocol: settings.protocol,
     host: settings.endpoint.host,
     port: settings.endpoint.port,
+    ...(settings.endpoint.implicitTls ? { implicitTls: true } : {}),
     ...(settings.user !== undefined ? { user: settings.user } : {}),
     vars: Object.fromEntries(settings.vars),
     answerTimeoutMs: settings.answerTimeoutMs,

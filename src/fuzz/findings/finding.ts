@@ -7,6 +7,8 @@ export interface SavedSettings {
   readonly protocol: Protocol;
   readonly host: string;
   readonly port: number;
+  /** The target spoke TLS from the first byte (the CA to trust is given again at replay, as --ca). */
+  readonly implicitTls?: boolean;
   readonly user?: string;
   readonly vars: Readonly<Record<string, string>>;
   readonly answerTimeoutMs: number;

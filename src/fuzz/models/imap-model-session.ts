@@ -50,8 +50,7 @@ export async function openModelSessions(settings: FuzzSettings, stats: FuzzStats
 
 /** One connection, greeted and logged in; closed again if that fails. */
 async function loginSession(settings: FuzzSettings, log: WireLog, wrap: (client: ImapClient) => ImapModelReal): Promise<ImapModelReal> {
-  const { host, port } = settings.endpoint;
-  const client = await ImapClient.connect({ host, port, log, connectTimeoutMs: settings.connectTimeoutMs, readTimeoutMs: settings.answerTimeoutMs });
+  const client = await ImapClient.connect({ ...settings.endpoint, log, connectTimeoutMs: settings.connectTimeoutMs, readTimeoutMs: settings.answerTimeoutMs });
   const real = wrap(client);
   try {
     try {
@@ -124,8 +123,7 @@ async function closeFirstSession(real: ImapModelReal, settings: FuzzSettings, re
   } catch {
     real.client.close();
     try {
-      const { host, port } = settings.endpoint;
-      const client = await ImapClient.connect({ host, port, connectTimeoutMs: settings.connectTimeoutMs, readTimeoutMs: settings.answerTimeoutMs });
+      const client = await ImapClient.connect({ ...settings.endpoint, connectTimeoutMs: settings.connectTimeoutMs, readTimeoutMs: settings.answerTimeoutMs });
       try {
         await client.greeting();
         const login = await client.command(`LOGIN ${quoteImap(settings.user ?? '')} ${quoteImap(settings.password ?? '')}`);

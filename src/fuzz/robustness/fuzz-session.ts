@@ -42,8 +42,7 @@ export class FuzzSession<P> {
   /** Connects; the greeting is owed like any answer, so call awaitAnswers() next. */
   static async open<P>(protocol: FuzzProtocol<P>, options: FuzzSessionOptions): Promise<FuzzSession<P>> {
     const connection = await Connection.open({
-      host: options.endpoint.host,
-      port: options.endpoint.port,
+      ...options.endpoint,
       log: options.log,
       connectTimeoutMs: options.connectTimeoutMs,
       readTimeoutMs: options.answerTimeoutMs,
