@@ -3,7 +3,7 @@
 // loopback, run every suite against them, and say where the reports are. Plain JS on purpose:
 // it runs before the TypeScript is built.
 import { spawnSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -39,26 +39,41 @@ const DEMO_PASSWORD = 'demo-password';
 const runs = [
   {
     protocol: 'smtp',
-    start: () => startPostfix(),
-    args: (lab) => ['--port', String(lab.port), '--rcpt', lab.mailboxes[0].address, '--rcpt2', lab.mailboxes[1].address],
+    // STARTTLS and SMTP AUTH as deployed: SASL through a Dovecot's auth socket, the lab's own certificate.
+    start: startPostfixWithSasl,
+    args: (lab) => ['--port', String(lab.port), '--ca', lab.caFile, '--user', 'alice', '--password-env', 'MAILCONFORM_DEMO_PASSWORD', '--rcpt', lab.mailboxes[0].address, '--rcpt2', lab.mailboxes[1].address],
     baseline: 'test/baselines/postfix-3.7.json',
     server: 'Postfix',
   },
   {
     protocol: 'pop3',
-    start: () => startDovecot({ users: [{ name: 'alice', password: DEMO_PASSWORD }, { name: 'bob' }], apop: true, authPenalty: false }),
-    args: (lab) => ['--port', String(lab.pop3Port), '--user', 'alice', '--password-env', 'MAILCONFORM_DEMO_PASSWORD', '--seed-command', lab.seedCommand('alice')],
+    start: () => startDovecot({ users: [{ name: 'alice', password: DEMO_PASSWORD }, { name: 'bob' }], apop: true, authPenalty: false, tls: true, cramMd5: true }),
+    args: (lab) => ['--port', String(lab.pop3Port), '--ca', lab.certFile, '--user', 'alice', '--password-env', 'MAILCONFORM_DEMO_PASSWORD', '--seed-command', lab.seedCommand('alice')],
     baseline: 'test/baselines/dovecot-2.3.json',
     server: 'Dovecot',
   },
   {
     protocol: 'imap',
-    start: () => startDovecot({ users: [{ name: 'alice', password: DEMO_PASSWORD }, { name: 'bob' }], authPenalty: false }),
-    args: (lab) => ['--port', String(lab.imapPort), '--user', 'alice', '--password-env', 'MAILCONFORM_DEMO_PASSWORD'],
+    start: () => startDovecot({ users: [{ name: 'alice', password: DEMO_PASSWORD }, { name: 'bob' }], authPenalty: false, tls: true, cramMd5: true }),
+    args: (lab) => ['--port', String(lab.imapPort), '--ca', lab.certFile, '--user', 'alice', '--password-env', 'MAILCONFORM_DEMO_PASSWORD'],
     baseline: 'test/baselines/dovecot-2.3.json',
     server: 'Dovecot',
   },
 ];
+
+/** Postfix with STARTTLS and AUTH through a Dovecot auth socket; one stop() ends both. */
+async function startPostfixWithSasl() {
+  const dovecot = await startDovecot({ users: [{ name: 'alice', password: DEMO_PASSWORD }], authSocket: true, cramMd5: true });
+  try {
+    const postfix = await startPostfix({ tls: true, sasl: { dovecotAuthSocket: dovecot.authSocketPath, tlsAuthOnly: false } });
+    const caFile = path.join(reports, 'postfix-lab-ca.pem');
+    writeFileSync(caFile, postfix.certPem);
+    return { ...postfix, port: postfix.port, mailboxes: postfix.mailboxes, caFile, stop: async () => { await postfix.stop(); await dovecot.stop(); } };
+  } catch (err) {
+    await dovecot.stop();
+    throw err;
+  }
+}
 
 let exitCode = 0;
 for (const suite of runs) {
